@@ -1,0 +1,31 @@
+"""Surge: an async-first, batteries-included Python web framework."""
+
+from surge.app import Surge, app, on_shutdown, on_startup
+from surge.config import BaseConfig, LogLevel
+from surge.di import Depends, Inject
+from surge.exceptions.abort import abort, html_abort
+from surge.http.media_types import MediaType
+from surge.http.request import Request
+from surge.http.response import Response
+from surge.http.status import HttpStatus
+from surge.http.uploads import UploadedFile
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BaseConfig",
+    "Depends",
+    "HttpStatus",
+    "Inject",
+    "LogLevel",
+    "MediaType",
+    "Request",
+    "Response",
+    "Surge",
+    "UploadedFile",
+    "abort",
+    "app",
+    "html_abort",
+    "on_shutdown",
+    "on_startup",
+]

@@ -1,0 +1,302 @@
+"""Compile one endpoint into the callable that serves it.
+
+Everything here runs once, at startup; the closures it returns are the per-request path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import functools
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from surge.controller._params import BodyParam, HandlerParams
+from surge.controller.spec import CallNext, ControllerSpec, EndpointSpec
+from surge.exceptions.http import BadRequest, UnprocessableEntity, UnsupportedMediaType
+from surge.http.media_types import MediaType
+from surge.http.request import Request
+from surge.http.response import Response
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+
+__all__ = ["Endpoint", "compile_endpoint"]
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+_JSON_TYPES = frozenset({"application/json", "application/problem+json"})
+
+
+def _media_matches(expected: str, actual: str) -> bool:
+    if actual == expected:
+        return True
+    if expected in _JSON_TYPES:
+        return actual in _JSON_TYPES or (actual.startswith("application/") and actual.endswith("+json"))
+    return False
+
+
+def _body_reader(body: BodyParam) -> Callable[[Request], Awaitable[Any]]:
+    """The coroutine that reads, parses and validates the body for ``body``."""
+    adapter = body.adapter
+    media = body.media_type
+    list_fields = body.list_fields
+
+    if media in _JSON_TYPES:
+
+        async def read_json(req: Request) -> Any:
+            content_type = req.content_type
+            if content_type and not _media_matches(media, content_type):
+                raise UnsupportedMediaType(f"Expected Content-Type {media}, got {content_type}")
+            raw = await req.body()
+            if not raw:
+                raise UnprocessableEntity(
+                    "Request body is required",
+                    data=[{"loc": ["body"], "msg": "Field required", "type": "missing"}],
+                )
+            try:
+                return adapter.validate_json(raw)
+            except ValidationError as exc:
+                for error in exc.errors(include_url=False):
+                    if error["type"] == "json_invalid":
+                        raise BadRequest(f"Malformed JSON body: {error['msg']}") from None
+                raise
+
+        return read_json
+
+    if media in (MediaType.APPLICATION_X_WWW_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA):
+
+        async def read_form(req: Request) -> Any:
+            content_type = req.content_type
+            if content_type not in (MediaType.APPLICATION_X_WWW_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA):
+                raise UnsupportedMediaType(f"Expected Content-Type {media}, got {content_type or 'none'}")
+            form = await req.form()
+            data = {key: (form.getlist(key) if key in list_fields else value) for key, value in form.items()}
+            return adapter.validate_python(data)
+
+        return read_form
+
+    async def read_raw(req: Request) -> Any:
+        content_type = req.content_type
+        if content_type and content_type != media:
+            raise UnsupportedMediaType(f"Expected Content-Type {media}, got {content_type}")
+        raw = await req.body()
+        return adapter.validate_python(raw.decode("utf-8") if adapter.json_schema().get("type") == "string" else raw)
+
+    return read_raw
+
+
+def _param_resolver(params: HandlerParams) -> Callable[[Request, dict[str, Any]], Awaitable[None]] | None:
+    """The coroutine that fills handler kwargs from route, query, body, files and providers."""
+    route_names = tuple(params.route)
+    route_converters = tuple(params.route_converters.items())
+    query_model = params.query_model
+    query_lists = params.query_lists
+    query_names = tuple(params.query)
+    body = params.body
+    read_body = _body_reader(body) if body is not None else None
+    files = tuple(params.files.items())
+    injected = tuple(params.injected.items())
+    if not (route_names or query_model or read_body or files or injected):
+        return None
+    route_all = bool(route_names) and not route_converters
+
+    async def resolve(req: Request, kwargs: dict[str, Any]) -> None:
+        if route_all:
+            kwargs.update(req.route_parameters)
+        elif route_names:
+            route_values = req.route_parameters
+            for name in route_names:
+                kwargs[name] = route_values[name]
+            for name, adapter in route_converters:
+                kwargs[name] = adapter.validate_python(route_values[name])
+        if query_model is not None:
+            query = req.query_params
+            raw = {
+                name: (query.getlist(name) if name in query_lists else query[name])
+                for name in query_names
+                if name in query
+            }
+            validated = query_model.model_validate(raw)
+            for name in query_names:
+                kwargs[name] = getattr(validated, name)
+        if read_body is not None:
+            assert body is not None
+            kwargs[body.name] = await read_body(req)
+        if files:
+            form = await req.form()
+            for name, (annotation, default) in files:
+                values = [value for value in form.getlist(name) if not isinstance(value, str)]
+                if getattr(annotation, "__origin__", None) is list:
+                    kwargs[name] = values
+                elif values:
+                    kwargs[name] = values[0]
+                elif default is not inspect.Parameter.empty:
+                    kwargs[name] = default
+                else:
+                    raise UnprocessableEntity(
+                        f"Missing file field {name!r}",
+                        data=[{"loc": ["body", name], "msg": "Field required", "type": "missing"}],
+                    )
+        for name, resolver in injected:
+            kwargs[name] = await resolver(req)
+
+    return resolve
+
+
+def _handler_call(
+    instance: Any, func: Callable[..., Any], params: HandlerParams
+) -> CallNext:
+    """The innermost step: resolve parameters, then run the handler (sync ones in a thread)."""
+    method = func.__get__(instance)
+    resolve = _param_resolver(params)
+    request_name = params.request_name
+    is_async = inspect.iscoroutinefunction(func)
+    is_async_gen = inspect.isasyncgenfunction(func)
+
+    if is_async_gen:
+
+        async def call_stream(req: Request, kwargs: dict[str, Any]) -> Any:
+            if resolve is not None:
+                await resolve(req, kwargs)
+            if request_name is not None:
+                kwargs[request_name] = req
+            return req.response.stream(method(**kwargs))
+
+        return call_stream
+
+    if not is_async:
+
+        async def call_sync(req: Request, kwargs: dict[str, Any]) -> Any:
+            if resolve is not None:
+                await resolve(req, kwargs)
+            if request_name is not None:
+                kwargs[request_name] = req
+            # PERF: run_in_executor directly is cheaper than anyio's thread helpers.
+            context = contextvars.copy_context()
+            call = functools.partial(context.run, method, **kwargs)
+            return await asyncio.get_running_loop().run_in_executor(None, call)
+
+        return call_sync
+
+    if resolve is None:
+        if request_name is None:
+            return lambda req, kwargs: method(**kwargs)  # type: ignore[no-any-return]
+        # PERF: the common `async def h(self, req)` shape skips the kwargs machinery.
+        return lambda req, kwargs: method(req, **kwargs) if kwargs else method(req)  # type: ignore[no-any-return]
+
+    async def call(req: Request, kwargs: dict[str, Any]) -> Any:
+        await resolve(req, kwargs)
+        if request_name is not None:
+            kwargs[request_name] = req
+        return await method(**kwargs)
+
+    return call
+
+
+def _finisher(spec: EndpointSpec, params: HandlerParams) -> Callable[[Request, Any], Response]:
+    """Turn what the handler returned into the Response to send."""
+    produces = spec.produces
+    default_status = spec.status_code
+    model = params.response_model
+    adapter: TypeAdapter[Any] | None = TypeAdapter(model) if model is not None else None
+
+    def finish(req: Request, result: Any) -> Response:
+        if isinstance(result, Response):
+            response = result
+        elif result is None:
+            response = req.response
+        else:
+            response = req.response.json(result)
+            if default_status is not None:
+                response.status_code = default_status
+        if produces is not None and response.media_type is None:
+            response.media_type = produces
+        if adapter is not None and response.has_json and response.status_code < 400:
+            data = response.json_data
+            if not isinstance(data, model):
+                data = adapter.validate_python(data, from_attributes=True)
+            response.set_json_body(adapter.dump_json(data))
+        return response
+
+    return finish
+
+
+def _bound_hooks(instance: Any, kind: str) -> list[Callable[..., Any]]:
+    """``@before_request`` / ``@after_request`` methods, in alphabetical order (as the seed says)."""
+    found = []
+    for name in sorted(dir(type(instance))):
+        attr = getattr(type(instance), name, None)
+        if getattr(attr, "__surge_hook__", None) == kind:
+            found.append(getattr(instance, name))
+    return found
+
+
+def compile_endpoint(
+    app: Surge,
+    instance: Any,
+    func: Callable[..., Any],
+    spec: EndpointSpec,
+    controller: ControllerSpec,
+    params: HandlerParams,
+) -> Endpoint:
+    """Build the per-request callable for one endpoint.
+
+    Order: controller guards -> ``@before_request`` hooks -> extension wrappers (top decorator
+    outermost) -> parameter resolution -> handler -> ``@after_request`` hooks.
+    """
+    call: CallNext = _handler_call(instance, func, params)
+    for wrapper in spec.wrappers:  # decorators apply bottom-up: the last one listed is the top
+        call = wrapper.wrap(app, call)
+    finish = _finisher(spec, params)
+    guards = tuple(controller.guards)
+    before = tuple(_bound_hooks(instance, "before"))
+    after = tuple(_bound_hooks(instance, "after"))
+
+    if not (guards or before or after):
+
+        async def endpoint_plain(req: Request) -> Response:
+            return finish(req, await call(req, {}))
+
+        return endpoint_plain
+
+    async def endpoint(req: Request) -> Response:
+        for guard in guards:
+            await guard(req)
+        for hook in before:
+            early = await hook(req)
+            if isinstance(early, Response):
+                return early
+        response = finish(req, await call(req, {}))
+        for hook in after:
+            replaced = await hook(response)
+            if isinstance(replaced, Response):
+                response = replaced
+        return response
+
+    return endpoint
+
+
+def compile_socket(
+    app: Surge,
+    instance: Any,
+    func: Callable[..., Any],
+    spec: EndpointSpec,
+    controller: ControllerSpec,
+    params: HandlerParams,
+) -> Callable[[Request], Awaitable[None]]:
+    """Build the callable for a websocket handler: guards and wrappers, then the handler."""
+    call: CallNext = _handler_call(instance, func, params)
+    for wrapper in spec.wrappers:
+        call = wrapper.wrap(app, call)
+    guards = tuple(controller.guards)
+
+    async def socket_endpoint(req: Request) -> None:
+        for guard in guards:
+            await guard(req)
+        await call(req, {})
+
+    return socket_endpoint

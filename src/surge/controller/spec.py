@@ -1,0 +1,132 @@
+"""Endpoint metadata attached by decorators, and the extension hooks into the pipeline.
+
+Every endpoint decorator (``@get``, ``@consumes``, ``@cache.cache``, ``@auth.login_required``,
+...) records what it means on the function's :class:`EndpointSpec` and returns the same
+function, so decorators compose in any order and the handler's signature and docstring stay
+intact for OpenAPI. The app compiles the spec into one pipeline per endpoint at startup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.http.request import Request
+
+__all__ = [
+    "CallNext",
+    "ControllerSpec",
+    "EndpointSpec",
+    "EndpointWrapper",
+    "Guard",
+    "add_controller_guard",
+    "add_endpoint_wrapper",
+    "controller_spec",
+    "endpoint_spec",
+    "find_endpoint_spec",
+]
+
+CallNext = Callable[["Request", dict[str, Any]], Awaitable[Any]]
+"""The rest of an endpoint pipeline: takes the request and the handler kwargs built so far."""
+
+Guard = Callable[["Request"], Awaitable[None]]
+"""A check run before the endpoint (and before ``@before_request``); raises to refuse."""
+
+
+class EndpointWrapper(Protocol):
+    """A pipeline step that an extension decorator attaches to an endpoint.
+
+    ``provides`` names the handler keyword arguments the step injects (e.g. the SQL session),
+    so the compiler does not treat them as query parameters. ``wrap`` is called once, at
+    startup, with the app and the rest of the pipeline, and returns the step's callable.
+    Decorators listed higher on the function wrap the ones below them.
+    """
+
+    provides: tuple[str, ...]
+
+    def wrap(self, app: Surge, call_next: CallNext) -> CallNext: ...
+
+
+@dataclass(slots=True)
+class EndpointSpec:
+    """What the decorators of one handler declared."""
+
+    methods: list[tuple[str, str]] = field(default_factory=list)  # (HTTP method or WEBSOCKET, path)
+    open_api_spec: bool = True
+    tags: list[str] | None = None
+    summary: str | None = None
+    description: str | None = None
+    operation_id: str | None = None
+    status_code: int | None = None
+    consumes: str | None = None
+    produces: str | None = None
+    descriptors: list[Any] = field(default_factory=list)
+    development: bool = False
+    cors: Any = None  # None: global policy; False: disabled; dict: endpoint policy
+    wrappers: list[EndpointWrapper] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)  # free slots for extensions (e.g. security)
+
+
+@dataclass(slots=True)
+class ControllerSpec:
+    """What the class decorators of one controller declared."""
+
+    path: str = ""
+    open_api_spec: bool = True
+    tags: list[str] | None = None
+    development: bool = False
+    cors: Any = None
+    guards: list[Guard] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_SPEC_ATTR = "__surge_endpoint__"
+_CONTROLLER_ATTR = "__surge_controller__"
+
+
+def endpoint_spec(func: Callable[..., Any]) -> EndpointSpec:
+    """The spec of ``func``, created on first use."""
+    spec = func.__dict__.get(_SPEC_ATTR)
+    if spec is None:
+        spec = EndpointSpec()
+        setattr(func, _SPEC_ATTR, spec)
+    return spec  # type: ignore[no-any-return]
+
+
+def find_endpoint_spec(func: Any) -> EndpointSpec | None:
+    """The spec of ``func`` if any decorator gave it one."""
+    return getattr(func, _SPEC_ATTR, None)
+
+
+def controller_spec(cls: type) -> ControllerSpec:
+    """The spec of controller class ``cls`` (its own, never a base class's), created on first use."""
+    spec = cls.__dict__.get(_CONTROLLER_ATTR)
+    if spec is None:
+        inherited: ControllerSpec | None = getattr(cls, _CONTROLLER_ATTR, None)
+        spec = ControllerSpec()
+        if inherited is not None:
+            spec.guards = list(inherited.guards)
+            spec.tags = inherited.tags
+            spec.cors = inherited.cors
+            spec.extra = dict(inherited.extra)
+        setattr(cls, _CONTROLLER_ATTR, spec)
+    return spec  # type: ignore[no-any-return]
+
+
+def add_endpoint_wrapper(func: Callable[..., Any], wrapper: EndpointWrapper) -> Callable[..., Any]:
+    """Attach ``wrapper`` to ``func``'s pipeline; returns ``func`` unchanged."""
+    endpoint_spec(func).wrappers.append(wrapper)
+    return func
+
+
+def add_controller_guard(cls: type, guard: Guard) -> type:
+    """Attach ``guard`` to every endpoint of controller ``cls``.
+
+    Class decorators apply bottom-up; guards are inserted first so they run top to bottom,
+    in the order they are written.
+    """
+    controller_spec(cls).guards.insert(0, guard)
+    return cls

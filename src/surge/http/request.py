@@ -1,0 +1,287 @@
+"""The Request: one per HTTP request or websocket, with lazily parsed, cached attributes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from http.cookies import SimpleCookie
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from surge.exceptions.http import BadRequest, PayloadTooLarge
+from surge.http._forms import parse_multipart, parse_urlencoded
+from surge.http.datastructures import MultiDict, State
+from surge.http.uploads import UploadedFile
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.http.response import Response
+
+__all__ = ["Request"]
+
+_UNSET: Any = object()
+
+
+class Request:
+    """An incoming request (or websocket connection).
+
+    Headers, query parameters, cookies and the body are parsed on first access, once.
+    ``req.response`` (alias ``req.res``) is the response the handler fills in.
+    """
+
+    __slots__ = (
+        "_body",
+        "_cookies",
+        "_form",
+        "_headers",
+        "_json",
+        "_query",
+        "_receive",
+        "_response",
+        "_send",
+        "_state",
+        "app",
+        "endpoint",
+        "route_parameters",
+        "scope",
+        "session_data",
+        "user",
+    )
+
+    def __init__(self, scope: dict[str, Any], receive: Any, send: Any, app: Surge) -> None:
+        self.scope = scope
+        self._receive = receive
+        self._send = send
+        self.app = app
+        self.route_parameters: dict[str, Any] = {}
+        self.endpoint: Any = None
+        self.user: Any = None
+        self.session_data: Any = None
+        self._headers: dict[str, str] | None = None
+        self._query: MultiDict | None = None
+        self._cookies: dict[str, str] | None = None
+        self._body: bytes | None = None
+        self._json: Any = _UNSET
+        self._form: MultiDict | None = None
+        self._response: Response | None = None
+        self._state: State | None = None
+
+    # -- request line -------------------------------------------------------------------------
+    @property
+    def method(self) -> str:
+        """The HTTP method, uppercase (``"GET"``); ``"WEBSOCKET"`` for websockets."""
+        return self.scope.get("method", "WEBSOCKET")  # type: ignore[no-any-return]
+
+    @property
+    def path(self) -> str:
+        """The request path, without the query string."""
+        return self.scope["path"]  # type: ignore[no-any-return]
+
+    @property
+    def query_string(self) -> str:
+        """Everything after ``?`` in the URL."""
+        return self.scope.get("query_string", b"").decode("latin-1")  # type: ignore[no-any-return]
+
+    @property
+    def url(self) -> str:
+        """The full URL the client asked for."""
+        scheme = self.scope.get("scheme", "http")
+        host = self.headers.get("host")
+        if host is None:
+            server = self.scope.get("server") or ("localhost", None)
+            host = server[0] if server[1] in (None, 80, 443) else f"{server[0]}:{server[1]}"
+        url = f"{scheme}://{host}{self.scope.get('root_path', '')}{self.path}"
+        query = self.query_string
+        return f"{url}?{query}" if query else url
+
+    @property
+    def client(self) -> tuple[str, int] | None:
+        """``(host, port)`` of the peer, as the server reports it."""
+        client = self.scope.get("client")
+        return tuple(client) if client else None  # type: ignore[return-value]
+
+    @property
+    def is_websocket(self) -> bool:
+        """True for a websocket connection."""
+        return self.scope["type"] == "websocket"  # type: ignore[no-any-return]
+
+    # -- headers, query, cookies ----------------------------------------------------------------
+    @property
+    def headers(self) -> dict[str, str]:
+        """Request headers with lowercase names; repeated headers are joined with ``", "``."""
+        headers = self._headers
+        if headers is None:
+            headers = {}
+            for raw_name, raw_value in self.scope["headers"]:
+                name = raw_name.decode("latin-1").lower()
+                value = raw_value.decode("latin-1")
+                if name in headers:
+                    headers[name] = f"{headers[name]}{'; ' if name == 'cookie' else ', '}{value}"
+                else:
+                    headers[name] = value
+            self._headers = headers
+        return headers
+
+    @property
+    def query_params(self) -> MultiDict:
+        """Query parameters: ``q["page"]`` is the first value, ``q.getlist("tag")`` all of them."""
+        query = self._query
+        if query is None:
+            query = self._query = MultiDict(parse_qsl(self.query_string, keep_blank_values=True))
+        return query
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """Request cookies by name."""
+        cookies = self._cookies
+        if cookies is None:
+            cookies = {}
+            raw = self.headers.get("cookie")
+            if raw:
+                parsed: SimpleCookie = SimpleCookie()
+                try:
+                    parsed.load(raw)
+                except Exception:  # a malformed cookie header must not fail the request
+                    parsed = SimpleCookie()
+                cookies = {key: morsel.value for key, morsel in parsed.items()}
+            self._cookies = cookies
+        return cookies
+
+    @property
+    def content_type(self) -> str:
+        """The media type of the body, without parameters (``""`` when absent)."""
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+    @property
+    def state(self) -> State:
+        """Free-form per-request state for middleware and hooks."""
+        state = self._state
+        if state is None:
+            state = self._state = State()
+        return state
+
+    @property
+    def response(self) -> Response:
+        """The response for this request (created on first access)."""
+        response = self._response
+        if response is None:
+            response = self._response = self.app.response_class(self)
+        return response
+
+    @property
+    def res(self) -> Response:
+        """Alias of :attr:`response`."""
+        return self.response
+
+    # -- body -------------------------------------------------------------------------------
+    def _max_length(self) -> int:
+        return self.app._max_content_length
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        """Yield the body in chunks as they arrive, enforcing ``MAX_CONTENT_LENGTH``.
+
+        Raises:
+            PayloadTooLarge: the declared or the actual length is over the limit.
+        """
+        if self._body is not None:
+            yield self._body
+            return
+        limit = self._max_length()
+        declared = self.headers.get("content-length")
+        if declared is not None:
+            try:
+                declared_length = int(declared)
+            except ValueError:
+                raise BadRequest("Invalid Content-Length header") from None
+            if declared_length > limit:
+                raise PayloadTooLarge(f"Request body is larger than the limit of {limit} bytes")
+        received = 0
+        while True:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                raise BadRequest("Client disconnected before the body was read")
+            chunk = message.get("body", b"")
+            if chunk:
+                received += len(chunk)
+                if received > limit:
+                    raise PayloadTooLarge(f"Request body is larger than the limit of {limit} bytes")
+                yield chunk
+            if not message.get("more_body", False):
+                break
+
+    async def body(self) -> bytes:
+        """The whole body as bytes (read once, then cached)."""
+        if self._body is None:
+            chunks = [chunk async for chunk in self.stream()]
+            self._body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return self._body
+
+    async def text(self) -> str:
+        """The body decoded as UTF-8."""
+        return (await self.body()).decode("utf-8", errors="replace")
+
+    async def json(self) -> Any:
+        """The body parsed as JSON (``None`` for an empty body).
+
+        Raises:
+            BadRequest: the body is not valid JSON.
+        """
+        if self._json is _UNSET:
+            body = await self.body()
+            if not body:
+                self._json = None
+            else:
+                try:
+                    self._json = orjson.loads(body)
+                except orjson.JSONDecodeError as exc:
+                    raise BadRequest(f"Malformed JSON body: {exc}") from None
+        return self._json
+
+    async def form(self) -> MultiDict:
+        """Form fields (and files) of an urlencoded or multipart body."""
+        if self._form is None:
+            content_type = self.headers.get("content-type", "")
+            if content_type.lower().startswith("multipart/form-data"):
+                self._form = await parse_multipart(content_type, self.stream())
+            else:
+                self._form = parse_urlencoded(await self.body())
+        return self._form
+
+    async def files(self) -> dict[str, UploadedFile]:
+        """Uploaded files of a multipart body, by field name (first file per field)."""
+        form = await self.form()
+        return {key: value for key, value in form.items() if isinstance(value, UploadedFile)}
+
+    # -- websocket --------------------------------------------------------------------------
+    async def accept(self, subprotocol: str | None = None, headers: dict[str, str] | None = None) -> None:
+        """Accept a websocket connection."""
+        message: dict[str, Any] = {"type": "websocket.accept"}
+        if subprotocol is not None:
+            message["subprotocol"] = subprotocol
+        if headers:
+            message["headers"] = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        await self._send(message)
+
+    async def receive(self) -> dict[str, Any]:
+        """Receive the next ASGI message (``websocket.receive`` or ``websocket.disconnect``)."""
+        return await self._receive()  # type: ignore[no-any-return]
+
+    async def send(self, message: dict[str, Any]) -> None:
+        """Send a raw ASGI message."""
+        await self._send(message)
+
+    async def send_text(self, text: str) -> None:
+        """Send a text frame."""
+        await self._send({"type": "websocket.send", "text": text})
+
+    async def send_json(self, data: Any) -> None:
+        """Send a JSON text frame."""
+        await self._send({"type": "websocket.send", "text": orjson.dumps(data).decode()})
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close the websocket."""
+        await self._send({"type": "websocket.close", "code": code, "reason": reason})
+
+    def __repr__(self) -> str:
+        return f"<Request {self.method} {self.path}>"

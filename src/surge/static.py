@@ -1,0 +1,34 @@
+"""Static files, served by the automatically registered ``Static`` controller."""
+
+from __future__ import annotations
+
+import os
+
+from surge.controller.controller import Controller
+from surge.controller.decorators import get
+from surge.exceptions.http import NotFound
+from surge.http.request import Request
+from surge.http.response import Response
+
+__all__ = ["Static", "safe_join"]
+
+
+def safe_join(directory: str, filename: str) -> str | None:
+    """The real path of ``filename`` inside ``directory``, or None if it would escape it."""
+    root = os.path.realpath(directory)
+    candidate = os.path.realpath(os.path.join(root, filename.lstrip("/\\")))
+    if candidate != root and not candidate.startswith(root + os.sep):
+        return None
+    return candidate
+
+
+class Static(Controller):
+    """Serves ``STATIC_DIR`` at ``STATIC_URL``; build URLs with ``url_for("Static.get", filename=...)``."""
+
+    @get("/<path:filename>", open_api_spec=False)
+    async def get(self, req: Request, filename: str) -> Response:
+        """Send one static file (404 for anything outside the static folder)."""
+        path = safe_join(self.app.static_files_path, filename)
+        if path is None or not os.path.isfile(path):
+            raise NotFound(f"Static file {filename!r} not found")
+        return req.response.send_file(path)

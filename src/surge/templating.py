@@ -1,0 +1,60 @@
+"""Jinja2 templates, rendered asynchronously with autoescaping on."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.http.request import Request
+
+__all__ = ["Templates"]
+
+
+class Templates:
+    """The app's template environment (``TEMPLATES_DIR`` under ``BASE_PATH``).
+
+    Globals available in every template: ``url_for``, ``config``, and ``request``. Extensions
+    add their own (``csrf_token``, ``get_flashed_messages``) through :meth:`add_global` and
+    :meth:`add_context_processor`.
+    """
+
+    def __init__(self, app: Surge, directory: str, strict: bool = True) -> None:
+        self.directory = directory
+        self.environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(directory),
+            autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+            enable_async=True,
+            undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
+        )
+        self.environment.globals["url_for"] = app.url_for
+        self.environment.globals["config"] = app.configs
+        self._processors: list[Any] = []
+
+    def add_global(self, name: str, value: Any) -> None:
+        """Make ``value`` available in every template as ``name``."""
+        self.environment.globals[name] = value
+
+    def add_context_processor(self, processor: Any) -> None:
+        """``processor(request) -> dict`` adds per-request values to every render."""
+        self._processors.append(processor)
+
+    def _context(self, context: dict[str, Any], request: Request | None) -> dict[str, Any]:
+        merged: dict[str, Any] = {"request": request}
+        for processor in self._processors:
+            merged.update(processor(request))
+        merged.update(context)
+        return merged
+
+    async def render(self, template_path: str, context: dict[str, Any], request: Request | None = None) -> str:
+        """Render the template at ``template_path`` (relative to the templates folder)."""
+        template = self.environment.get_template(template_path.lstrip("/").replace(os.sep, "/"))
+        return await template.render_async(self._context(context, request))
+
+    async def render_string(self, source: str, context: dict[str, Any], request: Request | None = None) -> str:
+        """Render ``source`` as a template."""
+        template = self.environment.from_string(source)
+        return await template.render_async(self._context(context, request))
