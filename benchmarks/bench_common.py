@@ -37,6 +37,7 @@ class Endpoint:
     headers: tuple[tuple[str, str], ...] = ()
     expected_status: int = 200
     wrk_script: str | None = None  # file name under benchmarks/wrk/
+    only: tuple[str, ...] | None = None  # frameworks implementing it (None: every framework)
 
 
 ENDPOINTS: dict[str, Endpoint] = {
@@ -46,6 +47,15 @@ ENDPOINTS: dict[str, Endpoint] = {
     "items": Endpoint("items", "POST", "/items", ITEM_BODY, JSON_HEADERS, 201, "post_items.lua"),
     "db": Endpoint("db", "GET", "/db"),
 }
+
+# A framework-specific endpoint (e.g. Surge's GET /di) is declared with
+# ``only=("surge",)``: the runner skips it for every other framework and shows
+# "n/a" in their cells (its ratios to raw/FastAPI are then "–").
+
+
+def endpoints_for(fw: str, keys: list[str]) -> list[str]:
+    """The subset of endpoint keys that framework ``fw`` implements."""
+    return [k for k in keys if ENDPOINTS[k].only is None or fw in ENDPOINTS[k].only]
 
 
 @dataclass(frozen=True)
@@ -66,22 +76,70 @@ class Check:
 
 CHECKS: list[Check] = [
     Check("plaintext", "plaintext", "GET", "/plaintext", content_type="text/plain", text="Hello, World!"),
-    Check("json", "json", "GET", "/json", content_type="application/json",
-          json_body={"message": "Hello, World!"}),
-    Check("users", "users/42", "GET", "/users/42", content_type="application/json",
-          json_body={"id": 42, "name": "user42"}),
-    Check("users", "users/7", "GET", "/users/7", content_type="application/json",
-          json_body={"id": 7, "name": "user7"}),
-    Check("items", "items valid", "POST", "/items", ITEM_BODY, JSON_HEADERS, 201,
-          content_type="application/json",
-          json_body={"name": "widget", "price": 9.99, "tags": ["a", "b"]}),
-    Check("items", "items default tags", "POST", "/items", b'{"name":"gadget","price":3}', JSON_HEADERS, 201,
-          content_type="application/json", json_body={"name": "gadget", "price": 3.0, "tags": []}),
+    Check(
+        "json",
+        "json",
+        "GET",
+        "/json",
+        content_type="application/json",
+        json_body={"message": "Hello, World!"},
+    ),
+    Check(
+        "users",
+        "users/42",
+        "GET",
+        "/users/42",
+        content_type="application/json",
+        json_body={"id": 42, "name": "user42"},
+    ),
+    Check(
+        "users",
+        "users/7",
+        "GET",
+        "/users/7",
+        content_type="application/json",
+        json_body={"id": 7, "name": "user7"},
+    ),
+    Check(
+        "items",
+        "items valid",
+        "POST",
+        "/items",
+        ITEM_BODY,
+        JSON_HEADERS,
+        201,
+        content_type="application/json",
+        json_body={"name": "widget", "price": 9.99, "tags": ["a", "b"]},
+    ),
+    Check(
+        "items",
+        "items default tags",
+        "POST",
+        "/items",
+        b'{"name":"gadget","price":3}',
+        JSON_HEADERS,
+        201,
+        content_type="application/json",
+        json_body={"name": "gadget", "price": 3.0, "tags": []},
+    ),
     Check("items", "items missing price -> 422", "POST", "/items", b'{"name":"x"}', JSON_HEADERS, 422),
-    Check("items", "items bad types -> 422", "POST", "/items",
-          b'{"name":"x","price":"not-a-number","tags":"nope"}', JSON_HEADERS, 422),
-    Check("db", "db", "GET", "/db", content_type="application/json",
-          json_body=[{"id": i, "name": f"row{i}"} for i in range(1, 11)]),
+    Check(
+        "items",
+        "items bad types -> 422",
+        "POST",
+        "/items",
+        b'{"name":"x","price":"not-a-number","tags":"nope"}',
+        JSON_HEADERS,
+        422,
+    ),
+    Check(
+        "db",
+        "db",
+        "GET",
+        "/db",
+        content_type="application/json",
+        json_body=[{"id": i, "name": f"row{i}"} for i in range(1, 11)],
+    ),
 ]
 
 

@@ -117,9 +117,11 @@ class Lifespan:
     async def _send(self, message):
         await self.from_app.put(message)
 
-    async def _wait(self, expected: str, timeout: float) -> None:
+    async def _wait(self, expected: str, limit_s: float) -> None:
         getter = asyncio.ensure_future(self.from_app.get())
-        done, _ = await asyncio.wait({getter, self.task}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {getter, self.task}, timeout=limit_s, return_when=asyncio.FIRST_COMPLETED
+        )
         if getter in done:
             msg = getter.result()
             if msg["type"] == expected:
@@ -134,21 +136,21 @@ class Lifespan:
                 print(f"lifespan unsupported by app ({exc!r}); continuing", file=sys.stderr)
                 return
             raise RuntimeError(f"lifespan task ended early: {exc!r}")
-        raise RuntimeError(f"lifespan: no {expected} within {timeout}s")
+        raise RuntimeError(f"lifespan: no {expected} within {limit_s}s")
 
-    async def startup(self, timeout: float = 30.0) -> None:
+    async def startup(self, limit_s: float = 30.0) -> None:
         scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": self.state}
         self.task = asyncio.ensure_future(self.app(scope, self._receive, self._send))
         await self.to_app.put({"type": "lifespan.startup"})
-        await self._wait("lifespan.startup.complete", timeout)
+        await self._wait("lifespan.startup.complete", limit_s)
 
-    async def shutdown(self, timeout: float = 15.0) -> None:
+    async def shutdown(self, limit_s: float = 15.0) -> None:
         if self.task is None:
             return
         if self.supported and not self.task.done():
             await self.to_app.put({"type": "lifespan.shutdown"})
             try:
-                await self._wait("lifespan.shutdown.complete", timeout)
+                await self._wait("lifespan.shutdown.complete", limit_s)
             except RuntimeError as exc:
                 print(f"lifespan shutdown: {exc}", file=sys.stderr)
         if not self.task.done():
@@ -172,7 +174,9 @@ async def run_checks(app, endpoints: list[str], state: dict) -> dict[str, list[s
         if check.endpoint not in failures:
             continue
         try:
-            status, headers, body = await one_request(app, check.method, check.path, check.body, check.headers, state)
+            status, headers, body = await one_request(
+                app, check.method, check.path, check.body, check.headers, state
+            )
             reason = verify(check, status, headers, body)
         except Exception as exc:  # noqa: BLE001
             reason = f"raised {exc!r}"
@@ -212,8 +216,14 @@ async def main_async(args) -> dict:
     lifespan = Lifespan(app)
     await lifespan.startup()
     endpoints = [e for e in args.endpoints.split(",") if e]
-    out: dict = {"app": args.app, "python": sys.version.split()[0], "loop": type(asyncio.get_running_loop()).__module__,
-                 "import_s": round(import_s, 3), "lifespan": lifespan.supported, "endpoints": {}}
+    out: dict = {
+        "app": args.app,
+        "python": sys.version.split()[0],
+        "loop": type(asyncio.get_running_loop()).__module__,
+        "import_s": round(import_s, 3),
+        "lifespan": lifespan.supported,
+        "endpoints": {},
+    }
     try:
         failures = await run_checks(app, endpoints, lifespan.state)
         for ep in endpoints:
@@ -225,13 +235,27 @@ async def main_async(args) -> dict:
             template = make_scope(spec.method, spec.path, spec.body, spec.headers, {})
             per_round_cap = args.max_seconds / max(1, args.rounds)
             # warm-up: ~5% of a round (caches, lazy imports, JIT-less but allocator/warm paths)
-            await timed_round(app, template, lifespan.state, spec.body, spec.expected_status,
-                              max(200, args.iterations // 20), per_round_cap / 2)
+            await timed_round(
+                app,
+                template,
+                lifespan.state,
+                spec.body,
+                spec.expected_status,
+                max(200, args.iterations // 20),
+                per_round_cap / 2,
+            )
             rounds_us, errors, n_done = [], 0, []
             for _ in range(args.rounds):
                 gc.collect()
-                done, ns, errs = await timed_round(app, template, lifespan.state, spec.body,
-                                                   spec.expected_status, args.iterations, per_round_cap)
+                done, ns, errs = await timed_round(
+                    app,
+                    template,
+                    lifespan.state,
+                    spec.body,
+                    spec.expected_status,
+                    args.iterations,
+                    per_round_cap,
+                )
                 rounds_us.append(ns / done / 1000.0)
                 n_done.append(done)
                 errors += errs

@@ -25,18 +25,17 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_common import CHECKS, DISTRIBUTIONS, ENDPOINTS, FRAMEWORKS, REFERENCES, verify  # noqa: E402
+from bench_common import CHECKS, DISTRIBUTIONS, ENDPOINTS, FRAMEWORKS, REFERENCES, endpoints_for, verify  # noqa: E402
 
 REPO = HERE.parent
 APPS = HERE / "apps"
@@ -103,7 +102,7 @@ def probe_venv(fw: str) -> dict:
 
 # --------------------------------------------------------------------------- processes
 
-_live: list["Server"] = []
+_live: list[Server] = []
 
 
 def _cleanup() -> None:
@@ -225,15 +224,53 @@ class Server:
         target = f"{self.fw}_app:app"
         if self.cfg.kind == "granian":
             cmd = [
-                py, "-m", "granian", "--interface", "asgi", "--host", HOST, "--port", str(self.port),
-                "--workers", "1", "--runtime-threads", "1", "--http", "1", "--loop", self.cfg.loop,
-                "--log-level", "warning", "--no-access-log", "--working-dir", str(APPS), target,
+                py,
+                "-m",
+                "granian",
+                "--interface",
+                "asgi",
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                "--workers",
+                "1",
+                "--runtime-threads",
+                "1",
+                "--http",
+                "1",
+                "--loop",
+                self.cfg.loop,
+                "--log-level",
+                "warning",
+                "--no-access-log",
+                "--working-dir",
+                str(APPS),
+                target,
             ]
         elif self.cfg.kind == "uvicorn":
             cmd = [
-                py, "-m", "uvicorn", target, "--app-dir", str(APPS), "--host", HOST, "--port", str(self.port),
-                "--workers", "1", "--loop", self.cfg.loop, "--http", self.cfg.http, "--lifespan", "on",
-                "--log-level", "warning", "--no-access-log",
+                py,
+                "-m",
+                "uvicorn",
+                target,
+                "--app-dir",
+                str(APPS),
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                "--workers",
+                "1",
+                "--loop",
+                self.cfg.loop,
+                "--http",
+                self.cfg.http,
+                "--lifespan",
+                "on",
+                "--log-level",
+                "warning",
+                "--no-access-log",
             ]
         else:
             raise ValueError(self.cfg.kind)
@@ -247,8 +284,13 @@ class Server:
         env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
         env.pop("PYTHONPATH", None)
         self.proc = subprocess.Popen(
-            self.command(), cwd=str(APPS), stdout=self._log_fh, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True, env=env,
+            self.command(),
+            cwd=str(APPS),
+            stdout=self._log_fh,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env=env,
         )
         _live.append(self)
         deadline = time.monotonic() + ready_timeout
@@ -374,10 +416,15 @@ class WrkResult:
         if self.error:
             return self.error
         parts = [
-            f"{name} {n}" for name, n in (
-                ("non-2xx", self.non2xx), ("connect", self.connect_errors), ("read", self.read_errors),
-                ("write", self.write_errors), ("timeout", self.timeouts),
-            ) if n
+            f"{name} {n}"
+            for name, n in (
+                ("non-2xx", self.non2xx),
+                ("connect", self.connect_errors),
+                ("read", self.read_errors),
+                ("write", self.write_errors),
+                ("timeout", self.timeouts),
+            )
+            if n
         ]
         return ", ".join(parts) if parts else "0"
 
@@ -414,14 +461,21 @@ def parse_wrk(out: str) -> WrkResult:
 def run_wrk(port: int, ep_key: str, duration: float, args, pin: list[str]) -> WrkResult:
     ep = ENDPOINTS[ep_key]
     cmd = pin + [
-        "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{max(1, int(round(duration)))}s",
-        "--latency", "--timeout", f"{args.wrk_timeout}s",
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{max(1, int(round(duration)))}s",
+        "--latency",
+        "--timeout",
+        f"{args.wrk_timeout}s",
     ]
     if ep.wrk_script:
         cmd += ["-s", str(WRK_SCRIPTS / ep.wrk_script)]
     cmd.append(f"http://{HOST}:{port}{ep.path}")
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30, stdin=subprocess.DEVNULL)
+        out = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=duration + 30, stdin=subprocess.DEVNULL
+        )
     except subprocess.TimeoutExpired:
         return WrkResult(error="wrk timed out")
     if out.returncode != 0:
@@ -468,13 +522,20 @@ def versions_table(fws: list[str]) -> str:
     rows = []
     for fw in fws:
         info = probe_venv(fw)
-        rows.append([
-            fw, info.get("framework") or ("–" if fw == "raw" else "?"), info.get("python", "?"),
-            info.get("granian") or "–", info.get("uvicorn") or "–", info.get("pydantic") or "–",
-            info.get("sqlalchemy") or "–",
-        ])
-    return md_table(["framework", "version", "python", "granian", "uvicorn", "pydantic", "sqlalchemy"], rows,
-                    ["---"] * 7)
+        rows.append(
+            [
+                fw,
+                info.get("framework") or ("–" if fw == "raw" else "?"),
+                info.get("python", "?"),
+                info.get("granian") or "–",
+                info.get("uvicorn") or "–",
+                info.get("pydantic") or "–",
+                info.get("sqlalchemy") or "–",
+            ]
+        )
+    return md_table(
+        ["framework", "version", "python", "granian", "uvicorn", "pydantic", "sqlalchemy"], rows, ["---"] * 7
+    )
 
 
 def write_report(path: Path, text: str) -> None:
@@ -502,8 +563,11 @@ def pin_prefixes(args) -> tuple[list[str], list[str], str]:
     ncpu = os.cpu_count() or 1
     if ncpu < 2:
         return [], [], f"off (only {ncpu} CPU)"
-    return (["taskset", "-c", str(args.server_cpu)], ["taskset", "-c", str(args.client_cpu)],
-            f"server on CPU {args.server_cpu}, wrk on CPU {args.client_cpu} (taskset)")
+    return (
+        ["taskset", "-c", str(args.server_cpu)],
+        ["taskset", "-c", str(args.client_cpu)],
+        f"server on CPU {args.server_cpu}, wrk on CPU {args.client_cpu} (taskset)",
+    )
 
 
 def accelerators(fws: list[str]) -> tuple[str, str, str]:
@@ -555,10 +619,11 @@ def run_http(args) -> int:
             port = pick_free_port(args.port)
             srv = Server(fw, cfg, port, RAW_RESULTS / "logs" / f"{kind}-{fw}.log")
             log(f"[{kind}] {fw}: starting on port {port}")
+            fw_eps = endpoints_for(fw, eps)
             try:
                 srv.start()
-                fails = check_app(port, eps)
-                for ep in eps:
+                fails = check_app(port, fw_eps)
+                for ep in fw_eps:
                     if fails[ep]:
                         failures[kind][fw][ep] = fails[ep]
                         log(f"[{kind}] {fw} {ep}: CHECK FAILED: {'; '.join(fails[ep])}")
@@ -567,23 +632,36 @@ def run_http(args) -> int:
                         run_wrk(port, ep, args.warmup, args, client_pin)
                     res = run_wrk(port, ep, args.duration, args, client_pin)
                     results[kind][fw][ep] = asdict(res) | {"errors_text": res.error_text()}
-                    log(f"[{kind}] {fw} {ep}: {res.rps:,.0f} req/s p50 {fmt_num(res.p50_ms, 2)} ms "
-                        f"p99 {fmt_num(res.p99_ms, 2)} ms errors {res.error_text()}")
+                    log(
+                        f"[{kind}] {fw} {ep}: {res.rps:,.0f} req/s p50 {fmt_num(res.p50_ms, 2)} ms "
+                        f"p99 {fmt_num(res.p99_ms, 2)} ms errors {res.error_text()}"
+                    )
             except Exception as exc:  # noqa: BLE001 - record and go on with the next framework
                 log(f"[{kind}] {fw}: FAILED: {exc}")
-                for ep in eps:
+                for ep in fw_eps:
                     if ep not in results[kind][fw] and ep not in failures[kind][fw]:
                         failures[kind][fw][ep] = [f"server: {str(exc)[:300]}"]
             finally:
                 srv.stop()
             time.sleep(args.cooldown)
     settings = {
-        "duration_s": args.duration, "warmup_s": args.warmup, "connections": args.connections,
-        "threads": args.threads, "pinning": pin_note, "accelerators": accel_note,
+        "duration_s": args.duration,
+        "warmup_s": args.warmup,
+        "connections": args.connections,
+        "threads": args.threads,
+        "pinning": pin_note,
+        "accelerators": accel_note,
         "elapsed_s": round(time.monotonic() - started, 1),
     }
-    raw_path = dump_raw("http", {"settings": settings, "results": results, "failures": failures,
-                                 "versions": {fw: probe_venv(fw) for fw in fws}})
+    raw_path = dump_raw(
+        "http",
+        {
+            "settings": settings,
+            "results": results,
+            "failures": failures,
+            "versions": {fw: probe_venv(fw) for fw in fws},
+        },
+    )
     md = render_http(fws, eps, servers, results, failures, settings)
     write_report(Path(args.output) if args.output else RESULTS / "latest.md", md)
     log(f"raw results: {raw_path.relative_to(REPO)}")
@@ -616,7 +694,9 @@ def render_http(fws, eps, servers, results, failures, settings) -> str:
             for ep in eps:
                 r = res.get(fw, {}).get(ep)
                 if not r:
-                    row.append("FAIL" if fail.get(fw, {}).get(ep) else "–")
+                    row.append(
+                        "FAIL" if fail.get(fw, {}).get(ep) else ("–" if endpoints_for(fw, [ep]) else "n/a")
+                    )
                     continue
                 refs = [res.get(ref, {}).get(ep, {}).get("rps") for ref in REFERENCES]
                 row.append(f"{fmt_num(r['rps'])} ({ratio(r['rps'], refs[0])}, {ratio(r['rps'], refs[1])})")
@@ -625,26 +705,50 @@ def render_http(fws, eps, servers, results, failures, settings) -> str:
         for ep in eps:
             e = ENDPOINTS[ep]
             out += [f"### {ep}: `{e.method} {e.path}`", ""]
-            header = ["framework", "req/s", "/raw", "/fastapi", "p50 ms", "/raw", "/fastapi",
-                      "p99 ms", "/raw", "/fastapi", "requests", "errors"]
+            header = [
+                "framework",
+                "req/s",
+                "/raw",
+                "/fastapi",
+                "p50 ms",
+                "/raw",
+                "/fastapi",
+                "p99 ms",
+                "/raw",
+                "/fastapi",
+                "requests",
+                "errors",
+            ]
             rows = []
             refs = {ref: res.get(ref, {}).get(ep) or {} for ref in REFERENCES}
             for fw in fws:
+                if not endpoints_for(fw, [ep]):
+                    continue
                 r = res.get(fw, {}).get(ep)
                 if not r:
                     reasons = fail.get(fw, {}).get(ep)
-                    rows.append([fw, "FAIL" if reasons else "–"] + [""] * 9 +
-                                [("; ".join(reasons)[:160].replace("|", "/")) if reasons else "not run"])
+                    rows.append(
+                        [fw, "FAIL" if reasons else "–"]
+                        + [""] * 9
+                        + [("; ".join(reasons)[:160].replace("|", "/")) if reasons else "not run"]
+                    )
                     continue
                 row = [f"**{fw}**" if fw == "surge" else fw]
                 for key, digits in (("rps", 0), ("p50_ms", 2), ("p99_ms", 2)):
-                    row += [fmt_num(r[key], digits), ratio(r[key], refs["raw"].get(key)),
-                            ratio(r[key], refs["fastapi"].get(key))]
+                    row += [
+                        fmt_num(r[key], digits),
+                        ratio(r[key], refs["raw"].get(key)),
+                        ratio(r[key], refs["fastapi"].get(key)),
+                    ]
                 row += [fmt_num(r["requests"]), r["errors_text"]]
                 rows.append(row)
             out += [md_table(header, rows), ""]
-    all_fail = [(k, fw, ep, reasons) for k, d in failures.items() for fw, eps_ in d.items()
-                for ep, reasons in eps_.items()]
+    all_fail = [
+        (k, fw, ep, reasons)
+        for k, d in failures.items()
+        for fw, eps_ in d.items()
+        for ep, reasons in eps_.items()
+    ]
     if all_fail:
         out += ["## Failed checks (not benchmarked)", ""]
         for k, fw, ep, reasons in all_fail:
@@ -691,9 +795,10 @@ def run_memory(args) -> int:
         entry: dict = {}
         try:
             srv.start()
-            fails = check_app(port, eps)
-            good = [ep for ep in eps if not fails[ep]]
-            bad = {ep: fails[ep] for ep in eps if fails[ep]}
+            fw_eps = endpoints_for(fw, eps)
+            fails = check_app(port, fw_eps)
+            good = [ep for ep in fw_eps if not fails[ep]]
+            bad = {ep: fails[ep] for ep in fw_eps if fails[ep]}
             if bad:
                 entry["failed_checks"] = bad
                 log(f"[memory] {fw}: checks failed for {', '.join(bad)}; they are left out of the mix")
@@ -707,10 +812,15 @@ def run_memory(args) -> int:
             sampler = RssSampler(pid)
             sampler.start()
             total, errors, rounds = 0, 0, 0
-            deadline = time.monotonic() + args.memory_timeout
+            load_started = time.monotonic()
+            deadline = load_started + args.memory_timeout
             while total < args.memory_requests and time.monotonic() < deadline:
                 ep = good[rounds % len(good)]
-                res = run_wrk(port, ep, args.memory_chunk, args, client_pin)
+                chunk = args.memory_chunk
+                if total and rounds:  # size the last chunks so the total lands near the target
+                    rate = total / max(1e-3, time.monotonic() - load_started)
+                    chunk = min(args.memory_chunk, max(1.0, (args.memory_requests - total) / max(rate, 1.0)))
+                res = run_wrk(port, ep, chunk, args, client_pin)
                 rounds += 1
                 total += res.requests
                 errors += res.total_errors
@@ -719,16 +829,25 @@ def run_memory(args) -> int:
             sampler.stop()
             time.sleep(0.5)
             after_load = tree_memory(pid)
-            entry.update({
-                "endpoints": good, "requests": total, "errors": errors, "chunks": rounds,
-                "reached_target": total >= args.memory_requests,
-                "rss_warm_kib": after_warm["rss_kib"], "rss_after_kib": after_load["rss_kib"],
-                "peak_sampled_kib": max(sampler.peak_kib, after_load["rss_kib"], after_warm["rss_kib"]),
-                "hwm_kib": after_load["hwm_kib"], "processes": len(after_load["pids"]),
-                "per_process": after_load["per_process"],
-            })
-            log(f"[memory] {fw}: {total:,} requests, RSS {after_warm['rss_kib'] / 1024:.1f} -> "
-                f"{after_load['rss_kib'] / 1024:.1f} MiB, HWM {after_load['hwm_kib'] / 1024:.1f} MiB")
+            entry.update(
+                {
+                    "endpoints": good,
+                    "requests": total,
+                    "errors": errors,
+                    "chunks": rounds,
+                    "reached_target": total >= args.memory_requests,
+                    "rss_warm_kib": after_warm["rss_kib"],
+                    "rss_after_kib": after_load["rss_kib"],
+                    "peak_sampled_kib": max(sampler.peak_kib, after_load["rss_kib"], after_warm["rss_kib"]),
+                    "hwm_kib": after_load["hwm_kib"],
+                    "processes": len(after_load["pids"]),
+                    "per_process": after_load["per_process"],
+                }
+            )
+            log(
+                f"[memory] {fw}: {total:,} requests, RSS {after_warm['rss_kib'] / 1024:.1f} -> "
+                f"{after_load['rss_kib'] / 1024:.1f} MiB, HWM {after_load['hwm_kib'] / 1024:.1f} MiB"
+            )
         except Exception as exc:  # noqa: BLE001
             log(f"[memory] {fw}: FAILED: {exc}")
             entry["error"] = str(exc)[:300]
@@ -736,9 +855,15 @@ def run_memory(args) -> int:
             srv.stop()
         results[fw] = entry
         time.sleep(args.cooldown)
-    settings = {"server": kind, "pinning": pin_note, "accelerators": accel_note,
-                "target_requests": args.memory_requests, "chunk_s": args.memory_chunk,
-                "connections": args.connections, "elapsed_s": round(time.monotonic() - started, 1)}
+    settings = {
+        "server": kind,
+        "pinning": pin_note,
+        "accelerators": accel_note,
+        "target_requests": args.memory_requests,
+        "chunk_s": args.memory_chunk,
+        "connections": args.connections,
+        "elapsed_s": round(time.monotonic() - started, 1),
+    }
     dump_raw("memory", {"settings": settings, "results": results})
     md = render_memory(fws, results, settings)
     write_report(RESULTS / "memory.md", md)
@@ -762,9 +887,21 @@ def render_memory(fws, results, settings) -> str:
         f"Ratios are framework ÷ reference (lower is leaner). Whole run: {settings['elapsed_s']} s.",
         "",
     ]
-    header = ["framework", "RSS warm MiB", "RSS after MiB", "growth MiB", "growth %", "after /raw",
-              "after /fastapi", "peak (sampled) MiB", "VmHWM sum MiB", "peak /raw", "peak /fastapi",
-              "requests", "errors"]
+    header = [
+        "framework",
+        "RSS warm MiB",
+        "RSS after MiB",
+        "growth MiB",
+        "growth %",
+        "after /raw",
+        "after /fastapi",
+        "peak (sampled) MiB",
+        "VmHWM sum MiB",
+        "peak /raw",
+        "peak /fastapi",
+        "requests",
+        "errors",
+    ]
     refs = {ref: results.get(ref, {}) for ref in REFERENCES}
     rows = []
     for fw in fws:
@@ -774,19 +911,30 @@ def render_memory(fws, results, settings) -> str:
             continue
         warm, after, peak = mib(r["rss_warm_kib"]), mib(r["rss_after_kib"]), mib(r["peak_sampled_kib"])
         growth = after - warm
-        rows.append([
-            f"**{fw}**" if fw == "surge" else fw, fmt_num(warm, 1), fmt_num(after, 1), f"{growth:+.1f}",
-            f"{(growth / warm * 100) if warm else 0:+.1f}%",
-            ratio(after, mib(refs["raw"].get("rss_after_kib"))), ratio(after, mib(refs["fastapi"].get("rss_after_kib"))),
-            fmt_num(peak, 1), fmt_num(mib(r["hwm_kib"]), 1),
-            ratio(peak, mib(refs["raw"].get("peak_sampled_kib"))),
-            ratio(peak, mib(refs["fastapi"].get("peak_sampled_kib"))),
-            fmt_num(r["requests"]) + ("" if r["reached_target"] else " (time cap)"), fmt_num(r["errors"]),
-        ])
+        rows.append(
+            [
+                f"**{fw}**" if fw == "surge" else fw,
+                fmt_num(warm, 1),
+                fmt_num(after, 1),
+                f"{growth:+.1f}",
+                f"{(growth / warm * 100) if warm else 0:+.1f}%",
+                ratio(after, mib(refs["raw"].get("rss_after_kib"))),
+                ratio(after, mib(refs["fastapi"].get("rss_after_kib"))),
+                fmt_num(peak, 1),
+                fmt_num(mib(r["hwm_kib"]), 1),
+                ratio(peak, mib(refs["raw"].get("peak_sampled_kib"))),
+                ratio(peak, mib(refs["fastapi"].get("peak_sampled_kib"))),
+                fmt_num(r["requests"]) + ("" if r["reached_target"] else " (time cap)"),
+                fmt_num(r["errors"]),
+            ]
+        )
     out += [md_table(header, rows), ""]
-    notes = [f"- {fw}: endpoints left out after failed checks: " + "; ".join(
-        f"{ep}: {'; '.join(v)}" for ep, v in r["failed_checks"].items())[:400]
-        for fw, r in results.items() if r.get("failed_checks")]
+    notes = [
+        f"- {fw}: endpoints left out after failed checks: "
+        + "; ".join(f"{ep}: {'; '.join(v)}" for ep, v in r["failed_checks"].items())[:400]
+        for fw, r in results.items()
+        if r.get("failed_checks")
+    ]
     if notes:
         out += ["## Notes", ""] + notes + [""]
     out += ["## Versions", "", versions_table(fws), ""]
@@ -804,15 +952,31 @@ def run_inprocess(args) -> int:
     for fw in fws:
         py = str(python_for(fw))
         cmd = server_pin + [
-            py, str(DRIVER), "--app", f"{fw}_app:app", "--endpoints", ",".join(eps),
-            "--iterations", str(args.iterations), "--rounds", str(args.rounds),
-            "--max-seconds", str(args.inprocess_seconds),
+            py,
+            str(DRIVER),
+            "--app",
+            f"{fw}_app:app",
+            "--endpoints",
+            ",".join(endpoints_for(fw, eps)),
+            "--iterations",
+            str(args.iterations),
+            "--rounds",
+            str(args.rounds),
+            "--max-seconds",
+            str(args.inprocess_seconds),
         ]
-        log(f"[inprocess] {fw}: {' '.join(cmd[len(server_pin):][1:])}")
+        log(f"[inprocess] {fw}: {' '.join(cmd[len(server_pin) :][1:])}")
         budget = len(eps) * (args.inprocess_seconds + 10) + 60
         try:
-            out = subprocess.run(cmd, cwd=str(APPS), capture_output=True, text=True, timeout=budget,
-                                 stdin=subprocess.DEVNULL, start_new_session=True)
+            out = subprocess.run(
+                cmd,
+                cwd=str(APPS),
+                capture_output=True,
+                text=True,
+                timeout=budget,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         except subprocess.TimeoutExpired:
             results[fw] = {"error": f"driver timed out after {budget}s"}
             log(f"[inprocess] {fw}: timed out")
@@ -820,7 +984,7 @@ def run_inprocess(args) -> int:
         payload = None
         for line in out.stdout.splitlines():
             if line.startswith("INPROCESS_JSON "):
-                payload = json.loads(line[len("INPROCESS_JSON "):])
+                payload = json.loads(line[len("INPROCESS_JSON ") :])
         if payload is None:
             tail = (out.stderr or out.stdout).strip()[-400:]
             results[fw] = {"error": f"driver exit {out.returncode}: {tail}"}
@@ -829,12 +993,19 @@ def run_inprocess(args) -> int:
         results[fw] = payload
         for ep, r in payload.get("endpoints", {}).items():
             if r.get("us_median") is not None:
-                log(f"[inprocess] {fw} {ep}: {r['us_median']:.1f} µs/req (min {r['us_min']:.1f}, "
-                    f"{r['iterations']} x {len(r['rounds_us'])} rounds, errors {r['errors']})")
+                log(
+                    f"[inprocess] {fw} {ep}: {r['us_median']:.1f} µs/req (min {r['us_min']:.1f}, "
+                    f"{r['iterations']} x {len(r['rounds_us'])} rounds, errors {r['errors']})"
+                )
             else:
                 log(f"[inprocess] {fw} {ep}: FAILED: {r.get('check_error')}")
-    settings = {"pinning": pin_note, "iterations": args.iterations, "rounds": args.rounds,
-                "max_seconds": args.inprocess_seconds, "elapsed_s": round(time.monotonic() - started, 1)}
+    settings = {
+        "pinning": pin_note,
+        "iterations": args.iterations,
+        "rounds": args.rounds,
+        "max_seconds": args.inprocess_seconds,
+        "elapsed_s": round(time.monotonic() - started, 1),
+    }
     dump_raw("inprocess", {"settings": settings, "results": results})
     md = render_inprocess(fws, eps, results, settings)
     write_report(RESULTS / "inprocess.md", md)
@@ -861,6 +1032,7 @@ def render_inprocess(fws, eps, results, settings) -> str:
         "## µs per request (median)",
         "",
     ]
+
     def cell(fw, ep):
         return (results.get(fw, {}).get("endpoints", {}).get(ep) or {}).get("us_median")
 
@@ -871,31 +1043,60 @@ def render_inprocess(fws, eps, results, settings) -> str:
         for ep in eps:
             v = cell(fw, ep)
             if v is None:
-                row.append("FAIL")
+                row.append("FAIL" if endpoints_for(fw, [ep]) else "n/a")
                 continue
             row.append(f"{v:,.1f} ({ratio(v, cell('raw', ep))}, {ratio(v, cell('fastapi', ep))})")
         rows.append(row)
     out += [md_table(header, rows), ""]
     out += ["## Detail", ""]
-    header = ["framework", "endpoint", "median µs", "min µs", "/raw", "/fastapi", "req/s (1 core)",
-              "iterations × rounds", "errors"]
+    header = [
+        "framework",
+        "endpoint",
+        "median µs",
+        "min µs",
+        "/raw",
+        "/fastapi",
+        "req/s (1 core)",
+        "iterations × rounds",
+        "errors",
+    ]
     rows = []
     for fw in fws:
-        for ep in eps:
+        for ep in endpoints_for(fw, eps):
             r = (results.get(fw, {}).get("endpoints", {}).get(ep)) or {}
             if r.get("us_median") is None:
                 err = r.get("check_error") or results.get(fw, {}).get("error") or "not run"
-                rows.append([fw, ep, "FAIL", "", "", "", "", "", err[:160].replace("|", "/").replace("\n", " ")])
+                rows.append(
+                    [fw, ep, "FAIL", "", "", "", "", "", err[:160].replace("|", "/").replace("\n", " ")]
+                )
                 continue
             v = r["us_median"]
-            rows.append([fw, ep, f"{v:,.1f}", f"{r['us_min']:,.1f}", ratio(v, cell("raw", ep)),
-                         ratio(v, cell("fastapi", ep)), fmt_num(1e6 / v if v else None),
-                         f"{r['iterations']:,} × {len(r['rounds_us'])}", str(r["errors"])])
+            rows.append(
+                [
+                    fw,
+                    ep,
+                    f"{v:,.1f}",
+                    f"{r['us_min']:,.1f}",
+                    ratio(v, cell("raw", ep)),
+                    ratio(v, cell("fastapi", ep)),
+                    fmt_num(1e6 / v if v else None),
+                    f"{r['iterations']:,} × {len(r['rounds_us'])}",
+                    str(r["errors"]),
+                ]
+            )
     out += [md_table(header, rows, ["---", "---"] + ["---:"] * 7), ""]
     py = {fw: results.get(fw, {}).get("python") for fw in fws}
-    out += ["## Versions", "", versions_table(fws), "",
-            "Driver event loop: " + ", ".join(f"{fw}: {results.get(fw, {}).get('loop', '?')}" for fw in fws)
-            + "; python: " + ", ".join(f"{fw} {v}" for fw, v in py.items() if v), ""]
+    out += [
+        "## Versions",
+        "",
+        versions_table(fws),
+        "",
+        "Driver event loop: "
+        + ", ".join(f"{fw}: {results.get(fw, {}).get('loop', '?')}" for fw in fws)
+        + "; python: "
+        + ", ".join(f"{fw} {v}" for fw, v in py.items() if v),
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -926,8 +1127,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--memory-timeout", type=float, default=300.0, help="cap on the --memory load phase (s)")
     p.add_argument("--iterations", type=int, default=20_000, help="--inprocess requests per round")
     p.add_argument("--rounds", type=int, default=5, help="--inprocess rounds per endpoint")
-    p.add_argument("--inprocess-seconds", type=float, default=5.0,
-                   help="--inprocess time cap per endpoint (split over rounds)")
+    p.add_argument(
+        "--inprocess-seconds",
+        type=float,
+        default=5.0,
+        help="--inprocess time cap per endpoint (split over rounds)",
+    )
     args = p.parse_args(argv)
     if args.duration <= 0 or args.connections <= 0 or args.threads <= 0:
         p.error("--duration, --connections and --threads must be positive")

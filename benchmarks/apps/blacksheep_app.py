@@ -7,10 +7,9 @@ exception handler maps InvalidRequestBody to 422.
 
 from __future__ import annotations
 
+from _bench_db import db
 from blacksheep import Application, FromJSON, Request, Response, get, json, post, text
 from blacksheep.server.bindings import InvalidRequestBody
-
-from _bench_db import db
 from pydantic import BaseModel
 
 

@@ -76,9 +76,9 @@ class DbController(Controller):
 class ValidationErrorHandler(ExceptionHandler):
     @handles(ValidationError)
     async def validation_error(self, req: Request, exc: ValidationError) -> Response:
-        return req.response.json(
-            {"detail": exc.errors(include_url=False, include_context=False)}
-        ).status(HttpStatus.UNPROCESSABLE_ENTITY)
+        return req.response.json({"detail": exc.errors(include_url=False, include_context=False)}).status(
+            HttpStatus.UNPROCESSABLE_ENTITY
+        )
 
 
 class Config(BaseConfig):

@@ -203,6 +203,7 @@ def _finisher(spec: EndpointSpec, params: HandlerParams) -> Callable[[Request, A
     default_status = spec.status_code
     model = params.response_model
     adapter: TypeAdapter[Any] | None = TypeAdapter(model) if model is not None else None
+    model_class = model if isinstance(model, type) else None  # list[Note] cannot be isinstance-checked
 
     def finish(req: Request, result: Any) -> Response:
         if isinstance(result, Response):
@@ -217,7 +218,7 @@ def _finisher(spec: EndpointSpec, params: HandlerParams) -> Callable[[Request, A
             response.media_type = produces
         if adapter is not None and response.has_json and response.status_code < 400:
             data = response.json_data
-            if not isinstance(data, model):
+            if model_class is None or not isinstance(data, model_class):
                 data = adapter.validate_python(data, from_attributes=True)
             response.set_json_body(adapter.dump_json(data))
         return response
