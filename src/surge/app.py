@@ -225,6 +225,9 @@ class Surge:
             self.cli_controllers.append(import_string(target, "CLI_CONTROLLERS")(self))
         if os.path.isdir(self.static_files_path):
             self.register_controller(Static, url_path=self._config.STATIC_URL)
+        from surge.openapi.controller import register_openapi
+
+        register_openapi(self)
 
     def _check_not_started(self, what: str) -> None:
         if self._started:
@@ -451,7 +454,13 @@ class Surge:
             try:
                 response = await entry(req)
             except Exception as exc:
-                response = await self._handle_exception(req, exc)
+                try:
+                    response = await self._handle_exception(req, exc)
+                except Exception as unhandled:  # DEBUG only: show the error page, then let the server log it
+                    from surge.debug import debug_response
+
+                    await debug_response(req, unhandled)(send, scope["method"] == "HEAD", req)
+                    raise
             await response(send, scope["method"] == "HEAD", req)
             if self.access_log:
                 elapsed = (time.perf_counter() - started) * 1000

@@ -59,6 +59,7 @@ class BaseConfig(BaseSettings):
     OPEN_API: bool = True
     OPEN_API_URL: str = "/openapi"
     OPEN_API_DESCRIPTION: str = "Simple API"
+    OPEN_API_IN_PRODUCTION: bool = Field(False, description="Serve the OpenAPI spec and docs when DEBUG is false too")
 
     CORS_ENABLED: bool = True
     CORS_ALLOW_ORIGINS: list[str] = ["*"]

@@ -2,55 +2,34 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from loguru import logger
 
+from surge.logging.config import DEFAULT_FORMAT, LoggerConfig, add_sink
+
 __all__ = ["DEFAULT_FORMAT", "configure_default_logger"]
 
-DEFAULT_FORMAT = (
-    "<green>{time:HH:mm:ss}</green> | <level>{level}</level> | {extra[logger_name]} | <level>{message}</level>"
-)
-
 _default_sink_id: int | None = None
-
-
-def _stream(sink: Any) -> Any:
-    if sink in (None, "STDERR", "stderr"):
-        return sys.stderr
-    if sink in ("STDOUT", "stdout"):
-        return sys.stdout
-    return sink
 
 
 def configure_default_logger(settings: dict[str, Any], app_name: str) -> Any:
     """Replace loguru's default sink with one configured by ``settings``; return the app logger.
 
     loguru's logger is process-global, so the default sink is replaced, never duplicated, when
-    several apps start in one process.
+    several apps start in one process. ``COLORIZE`` defaults to true here, as the seed says.
+
+    Raises:
+        ImproperlyConfigured: a key of ``DEFAULT_LOGGER`` is unknown or invalid.
     """
     global _default_sink_id
-    if _default_sink_id is None:
-        try:
-            logger.remove(0)
-        except ValueError:
-            pass
-    else:
-        try:
-            logger.remove(_default_sink_id)
-        except ValueError:
-            pass
-    level = settings.get("LEVEL", "TRACE")
-    _default_sink_id = logger.add(
-        _stream(settings.get("SINK")),
-        level=str(getattr(level, "value", level)),
-        format=settings.get("FORMAT", DEFAULT_FORMAT),
-        backtrace=settings.get("BACKTRACE", True),
-        diagnose=settings.get("DIAGNOSE", True),
-        colorize=settings.get("COLORIZE", True),
-        serialize=settings.get("SERIALIZE", False),
-        enqueue=settings.get("ENQUEUE", False),
-    )
+    config = LoggerConfig.from_section("DEFAULT_LOGGER", settings, COLORIZE=True)
+    previous = 0 if _default_sink_id is None else _default_sink_id
+    try:
+        logger.remove(previous)
+    except ValueError:
+        pass
+    _default_sink_id = None
     logger.configure(extra={"logger_name": app_name})
+    _default_sink_id = add_sink("DEFAULT_LOGGER", config, config.FORMAT, None)
     return logger.bind(logger_name=app_name)

@@ -11,9 +11,51 @@ from urllib.parse import urlsplit
 
 import httpx
 import orjson
-from asgi_lifespan import LifespanManager
 
-__all__ = ["TestClient", "WebSocketDisconnect", "WebSocketTestSession"]
+__all__ = ["LifespanFailed", "TestClient", "WebSocketDisconnect", "WebSocketTestSession"]
+
+
+class LifespanFailed(RuntimeError):
+    """The app reported ``lifespan.startup.failed`` (or shutdown failed); the message says why."""
+
+
+class _Lifespan:
+    """Drives the app's ASGI lifespan protocol, reporting a failed startup at once.
+
+    (asgi-lifespan waits for its timeout when an app answers ``lifespan.startup.failed``.)
+    """
+
+    def __init__(self, app: Any, timeout: float = 30) -> None:
+        self.app = app
+        self.timeout = timeout
+        self._to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    async def _run(self) -> None:
+        try:
+            await self.app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, self._to_app.get,
+                           self._from_app.put)
+        except BaseException as exc:  # the app crashed instead of answering
+            await self._from_app.put({"type": "crashed", "message": f"{type(exc).__name__}: {exc}"})
+            raise
+
+    async def _exchange(self, kind: str) -> None:
+        await self._to_app.put({"type": f"lifespan.{kind}"})
+        message = await asyncio.wait_for(self._from_app.get(), timeout=self.timeout)
+        if message["type"] != f"lifespan.{kind}.complete":
+            raise LifespanFailed(f"Application {kind} failed: {message.get('message', '')}")
+
+    async def startup(self) -> None:
+        self._task = asyncio.create_task(self._run())
+        await self._exchange("startup")
+
+    async def shutdown(self) -> None:
+        try:
+            await self._exchange("shutdown")
+        finally:
+            if self._task is not None:
+                await asyncio.gather(self._task, return_exceptions=True)
 
 
 class WebSocketDisconnect(Exception):
@@ -118,12 +160,17 @@ class TestClient(httpx.AsyncClient):
         super().__init__(transport=transport, base_url=base_url, **kwargs)
         self.app = app
         self._lifespan = lifespan
-        self._manager: LifespanManager | None = None
+        self._manager: _Lifespan | None = None
 
     async def __aenter__(self) -> TestClient:
         if self._lifespan:
-            self._manager = LifespanManager(self.app, startup_timeout=30, shutdown_timeout=30)
-            await self._manager.__aenter__()
+            manager = _Lifespan(self.app)
+            try:
+                await manager.startup()
+            except BaseException:
+                await asyncio.gather(*(t for t in [manager._task] if t is not None), return_exceptions=True)
+                raise
+            self._manager = manager
         await super().__aenter__()
         return self
 
@@ -135,7 +182,8 @@ class TestClient(httpx.AsyncClient):
     ) -> None:
         await super().__aexit__(exc_type, exc, tb)
         if self._manager is not None:
-            await self._manager.__aexit__(exc_type, exc, tb)
+            manager, self._manager = self._manager, None
+            await manager.shutdown()
 
     @contextlib.asynccontextmanager
     async def websocket_connect(

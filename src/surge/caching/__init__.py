@@ -1,0 +1,19 @@
+"""Response caching: ``cache = Cache()``, then ``@cache.cache(duration=60)`` on GET endpoints."""
+
+from surge.caching.backends import (
+    BaseCacheBackend,
+    MemoryCacheBackend,
+    RedisCacheBackend,
+    SqliteCacheBackend,
+)
+from surge.caching.extension import Cache
+from surge.caching.keys import make_key
+
+__all__ = [
+    "BaseCacheBackend",
+    "Cache",
+    "MemoryCacheBackend",
+    "RedisCacheBackend",
+    "SqliteCacheBackend",
+    "make_key",
+]

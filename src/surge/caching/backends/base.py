@@ -1,0 +1,65 @@
+"""The contract every cache backend implements (the seed's ``BaseCacheBackend``)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+
+__all__ = ["BaseCacheBackend"]
+
+
+class BaseCacheBackend(ABC):
+    """Abstract cache backend blueprint.
+
+    Subclasses implement ``configure_from_app`` (build an instance from the app config),
+    ``connect`` / ``disconnect`` and ``get`` / ``set`` / ``delete`` / ``clear``. Values are
+    dicts (the :class:`~surge.caching.Cache` stores a response as ``status_code``,
+    ``headers``, ``media_type`` and ``body``); a backend that leaves the process serializes
+    them with :func:`surge.caching.backends.encode_value`.
+
+    ``configure_from_app`` receives the name of the config section the extension reads
+    (``"CACHE"`` unless ``configs_name`` or ``variable_prefix`` changed it) as
+    ``variable_prefix``; :meth:`section` returns that section as a dict.
+    """
+
+    @classmethod
+    @abstractmethod
+    def configure_from_app(cls, app: Surge, variable_prefix: str) -> BaseCacheBackend:
+        """Create a configured backend instance using app config."""
+
+    @abstractmethod
+    async def connect(self) -> None:
+        """Establish any required connections (no-op for memory)."""
+
+    @abstractmethod
+    async def disconnect(self) -> None:
+        """Tear down connections (no-op for memory)."""
+
+    @abstractmethod
+    async def get(self, key: str) -> dict[str, Any] | None:
+        """Return cached payload dict or None."""
+
+    @abstractmethod
+    async def set(self, key: str, value: dict[str, Any], duration: int | None = None) -> None:
+        """Store payload dict under key with optional TTL in seconds."""
+
+    @abstractmethod
+    async def delete(self, key: str) -> None:
+        """Delete a cached entry if present."""
+
+    @abstractmethod
+    async def clear(self) -> None:
+        """Clear the entire cache namespace."""
+
+    @staticmethod
+    def section(app: Surge, variable_prefix: str) -> dict[str, Any]:
+        """The config section named ``variable_prefix`` as a dict (empty when absent)."""
+        raw = app.get_conf(variable_prefix, None)
+        if raw is None:
+            return {}
+        if hasattr(raw, "model_dump"):
+            raw = raw.model_dump()
+        return dict(raw)

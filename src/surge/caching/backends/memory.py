@@ -1,0 +1,77 @@
+"""In-process cache: bounded, least-recently-used eviction, per-entry TTL."""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+from surge.caching.backends.base import BaseCacheBackend
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+
+__all__ = ["MemoryCacheBackend"]
+
+DEFAULT_MAX_ENTRIES = 1024
+
+
+class MemoryCacheBackend(BaseCacheBackend):
+    """The default backend: a dict in this process.
+
+    Holds at most ``MEMORY_MAX_ENTRIES`` entries; adding one more evicts the least recently
+    used. Expired entries are dropped when read. Each worker process has its own copy, so use
+    :class:`~surge.caching.RedisCacheBackend` when several workers must share the cache.
+    """
+
+    def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
+        if max_entries < 1:
+            raise ValueError("max_entries must be at least 1")
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, tuple[float | None, dict[str, Any]]] = OrderedDict()
+
+    @classmethod
+    def configure_from_app(cls, app: Surge, variable_prefix: str) -> MemoryCacheBackend:
+        """Read ``MEMORY_MAX_ENTRIES`` from the section."""
+        from surge.caching.config import load_cache_config
+
+        return cls(load_cache_config(app, variable_prefix).MEMORY_MAX_ENTRIES)
+
+    async def connect(self) -> None:
+        """Nothing to connect to."""
+
+    async def disconnect(self) -> None:
+        """Drop every entry: the memory goes with the app."""
+        self._entries.clear()
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        """The live entry under ``key``, marked as most recently used."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        expires_at, value = entry
+        if expires_at is not None and expires_at <= time.monotonic():
+            del self._entries[key]
+            return None
+        self._entries.move_to_end(key)
+        return value
+
+    async def set(self, key: str, value: dict[str, Any], duration: int | None = None) -> None:
+        """Store ``value``; evict the least recently used entry when full."""
+        expires_at = time.monotonic() + duration if duration else None
+        entries = self._entries
+        entries[key] = (expires_at, value)
+        entries.move_to_end(key)
+        while len(entries) > self.max_entries:
+            entries.popitem(last=False)
+
+    async def delete(self, key: str) -> None:
+        """Forget ``key``."""
+        self._entries.pop(key, None)
+
+    async def clear(self) -> None:
+        """Forget everything."""
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)

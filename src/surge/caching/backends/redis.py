@@ -1,0 +1,119 @@
+"""Cache in Redis: shared by every worker on every machine."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from surge.caching.backends._codec import decode_value, encode_value
+from surge.caching.backends.base import BaseCacheBackend
+from surge.exceptions.config import ImproperlyConfigured, MissingDependency
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+
+__all__ = ["RedisCacheBackend"]
+
+DEFAULT_KEY_PREFIX = "surge:cache:"
+_CLEAR_BATCH = 500
+
+
+class RedisCacheBackend(BaseCacheBackend):
+    """Entries as Redis strings with a TTL, under ``KEY_PREFIX`` (default ``surge:cache:``).
+
+    ``clear()`` deletes only the keys under the prefix (SCAN + DEL), never the whole database,
+    so several apps can share one Redis. Values are JSON, never pickle.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        password: str | None = None,
+        key_prefix: str = DEFAULT_KEY_PREFIX,
+        socket_timeout: float = 1.0,
+    ) -> None:
+        self.url = url
+        self.password = password
+        self.key_prefix = key_prefix
+        self.socket_timeout = socket_timeout
+        self._client: Any = None
+
+    @classmethod
+    def configure_from_app(cls, app: Surge, variable_prefix: str) -> RedisCacheBackend:
+        """Read ``REDIS_URL`` (required), ``REDIS_PASSWORD``, ``KEY_PREFIX``.
+
+        Raises:
+            ImproperlyConfigured: ``REDIS_URL`` is missing.
+            MissingDependency: the ``redis`` package is not installed.
+        """
+        from surge.caching.config import load_cache_config
+
+        try:
+            import redis.asyncio  # noqa: F401
+        except ImportError:
+            raise MissingDependency("redis", "cache") from None
+        config = load_cache_config(app, variable_prefix)
+        if not config.REDIS_URL:
+            raise ImproperlyConfigured(f"{variable_prefix}.REDIS_URL is required by RedisCacheBackend")
+        prefix = DEFAULT_KEY_PREFIX if config.KEY_PREFIX is None else config.KEY_PREFIX
+        return cls(config.REDIS_URL, config.REDIS_PASSWORD, prefix, config.REDIS_SOCKET_TIMEOUT)
+
+    async def connect(self) -> None:
+        """Create the client and ping the server (raises when Redis is down)."""
+        import redis.asyncio as redis
+
+        if self._client is None:
+            self._client = redis.Redis.from_url(
+                self.url,
+                password=self.password,
+                socket_timeout=self.socket_timeout,
+                socket_connect_timeout=self.socket_timeout,
+            )
+        await self._client.ping()
+
+    async def disconnect(self) -> None:
+        """Close the connection pool."""
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+    @property
+    def client(self) -> Any:
+        """The ``redis.asyncio.Redis`` client.
+
+        Raises:
+            RuntimeError: ``connect()`` has not run.
+        """
+        if self._client is None:
+            raise RuntimeError("RedisCacheBackend is not connected")
+        return self._client
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        """The entry under ``key`` (Redis drops expired ones)."""
+        data = await self.client.get(self.key_prefix + key)
+        return None if data is None else decode_value(data)
+
+    async def set(self, key: str, value: dict[str, Any], duration: int | None = None) -> None:
+        """Store ``value`` with a TTL of ``duration`` seconds."""
+        await self.client.set(self.key_prefix + key, encode_value(value), ex=duration or None)
+
+    async def delete(self, key: str) -> None:
+        """Forget ``key``."""
+        await self.client.delete(self.key_prefix + key)
+
+    async def clear(self) -> None:
+        """Delete every key under the prefix."""
+        client = self.client
+        pattern = _escape_glob(self.key_prefix) + "*"
+        batch: list[Any] = []
+        async for name in client.scan_iter(match=pattern, count=_CLEAR_BATCH):
+            batch.append(name)
+            if len(batch) >= _CLEAR_BATCH:
+                await client.delete(*batch)
+                batch.clear()
+        if batch:
+            await client.delete(*batch)
+
+
+def _escape_glob(text: str) -> str:
+    """Escape Redis glob metacharacters so the prefix matches literally."""
+    return "".join("\\" + char if char in "*?[]\\" else char for char in text)

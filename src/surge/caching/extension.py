@@ -1,0 +1,252 @@
+"""The ``Cache`` extension: response caching for endpoints, plus a small key-value API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from surge.caching._response import Normalizer, build_normalizer, from_payload, to_payload
+from surge.caching.backends.base import BaseCacheBackend
+from surge.caching.backends.memory import MemoryCacheBackend
+from surge.caching.config import CacheConfig
+from surge.caching.keys import make_key, user_identity
+from surge.controller.spec import CallNext, add_endpoint_wrapper
+from surge.extension import BaseExtension
+from surge.http.response import Response
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.http.request import Request
+
+__all__ = ["Cache"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_T = TypeVar("_T")
+_CACHED_METHODS = frozenset({"GET", "HEAD"})
+
+
+class Cache(BaseExtension):
+    """Caches endpoint responses in a pluggable backend (memory by default).
+
+    ``@cache.cache(duration=...)`` stores the full response (status, headers, body) of a GET
+    endpoint, keyed by endpoint, route parameters, query string and, when a user is set on
+    the request, the user. Concurrent misses for one key in one process share a single
+    computation. A backend that fails is treated as a miss and logged once per outage; it
+    never turns a request into a 500.
+
+    Args:
+        configs_name: the config section (default ``CACHE``).
+        variable_prefix: prefix for the default section name, to run several caches
+            (``Cache(variable_prefix="MY_")`` reads ``MY_CACHE``).
+    """
+
+    def __init__(self, configs_name: str | None = None, variable_prefix: str = "") -> None:
+        super().__init__(configs_name or f"{variable_prefix}CACHE")
+        self._variable_prefix = variable_prefix
+        self._backend: BaseCacheBackend | None = None
+        self._duration = 300
+        self._timeout = 5.0
+        self._inflight: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
+        self._degraded = False
+
+    # -- setup ------------------------------------------------------------------------------------
+    def init_app(self, app: Surge) -> None:
+        """Validate the config section and build the backend.
+
+        Raises:
+            ImproperlyConfigured: a key is invalid (the message names ``CACHE.KEY``).
+            MissingDependency: the backend needs a package that is not installed.
+        """
+        super().init_app(app)
+        config = self.load_config(app, CacheConfig)
+        self._duration = config.DURATION
+        self._timeout = config.TIMEOUT
+        backend_class = config.BACKEND or MemoryCacheBackend
+        self._backend = backend_class.configure_from_app(app, self.configs_name)
+        self._inflight = {}
+        self._degraded = False
+
+    async def startup(self) -> None:
+        """Connect the backend; a backend that is down is logged and served around."""
+        try:
+            await self.backend.connect()
+        except Exception as exc:
+            self._failed("connect", exc)
+
+    async def shutdown(self) -> None:
+        """Disconnect the backend."""
+        try:
+            await self.backend.disconnect()
+        except Exception as exc:
+            self.app.logger.warning(f"Cache backend {type(self.backend).__name__} failed to disconnect: {exc!r}")
+
+    @property
+    def variable_prefix(self) -> str:
+        """The prefix given at construction."""
+        return self._variable_prefix
+
+    @property
+    def backend(self) -> BaseCacheBackend:
+        """The configured backend.
+
+        Raises:
+            RuntimeError: the extension is not initialized.
+        """
+        if self._backend is None:
+            raise RuntimeError("Cache is not initialized: list it in EXTENSIONS")
+        return self._backend
+
+    @property
+    def duration(self) -> int:
+        """The default time to live (``DURATION``), in seconds."""
+        return self._duration
+
+    # -- degraded backend -------------------------------------------------------------------------
+    def _failed(self, operation: str, exc: BaseException) -> None:
+        if not self._degraded:
+            self._degraded = True
+            name = type(self._backend).__name__
+            self.app.logger.warning(
+                f"Cache backend {name} failed on {operation} ({exc!r}); serving without the cache until it recovers"
+            )
+
+    def _recovered(self) -> None:
+        if self._degraded:
+            self._degraded = False
+            self.app.logger.info(f"Cache backend {type(self._backend).__name__} is back")
+
+    async def _attempt(self, operation: str, call: Callable[[], Awaitable[_T]], fallback: _T) -> _T:
+        try:
+            async with asyncio.timeout(self._timeout):
+                result = await call()
+        except Exception as exc:  # any backend failure degrades to a miss, never a 500
+            self._failed(operation, exc)
+            return fallback
+        self._recovered()
+        return result
+
+    # -- key-value API ----------------------------------------------------------------------------
+    async def get(self, key: str) -> dict[str, Any] | None:
+        """The value stored under ``key`` (a response is a dict with ``status_code``,
+        ``headers``, ``media_type`` and ``body``), or None on a miss or a backend failure."""
+        return await self._attempt("get", lambda: self.backend.get(key), None)
+
+    async def set(self, key: str, value: Response | dict[str, Any], duration: int | None = None) -> None:
+        """Store ``value`` (a Response or a JSON-able dict) for ``duration`` seconds.
+
+        Raises:
+            ValueError: ``value`` is a response that cannot be cached (stream, file, cookies,
+                error status).
+        """
+        if isinstance(value, Response):
+            await value.render()
+            payload = to_payload(value)
+            if payload is None:
+                raise ValueError("This response cannot be cached (stream, file, cookies or error status)")
+            value = payload
+        stored = value
+        await self._attempt("set", lambda: self.backend.set(key, stored, duration or self._duration), None)
+
+    async def delete(self, key: str) -> None:
+        """Remove the entry under ``key``."""
+        await self._attempt("delete", lambda: self.backend.delete(key), None)
+
+    async def clear(self) -> None:
+        """Remove every entry of this cache's namespace."""
+        await self._attempt("clear", self.backend.clear, None)
+
+    def endpoint_key(
+        self,
+        endpoint: str,
+        route_params: dict[str, Any] | None = None,
+        query_string: str = "",
+        user: Any = None,
+    ) -> str:
+        """The key ``@cache.cache`` uses for a GET of ``endpoint`` (``"Controller.method"``),
+        so a handler that changes data can ``await cache.delete(cache.endpoint_key(...))``."""
+        identity = None if user is None else user_identity(user)
+        return make_key(endpoint, "GET", route_params, query_string, identity)
+
+    # -- the endpoint decorator -------------------------------------------------------------------
+    def cache(self, duration: int | None = None) -> Callable[[F], F]:
+        """Cache the responses of a GET endpoint for ``duration`` seconds (default ``DURATION``).
+
+        Put it below the authentication decorators, so the user is known when the key is made.
+        """
+        if duration is not None and duration <= 0:
+            raise ValueError("duration must be a positive number of seconds")
+
+        def decorator(func: F) -> F:
+            add_endpoint_wrapper(func, _CachedEndpoint(self, func, duration))
+            return func
+
+        return decorator
+
+    async def _serve(
+        self,
+        req: Request,
+        key: str,
+        duration: int | None,
+        compute: Callable[[], Awaitable[Any]],
+        normalize: Normalizer,
+    ) -> Response:
+        """Serve ``key`` from the cache, or compute it once for every concurrent request."""
+        leader = self._inflight.get(key)
+        if leader is not None:
+            payload = await asyncio.shield(leader)
+            if payload is not None:
+                return from_payload(req, payload)
+            return await normalize(req, await compute())  # the leader failed or could not cache
+        future: asyncio.Future[dict[str, Any] | None] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        payload = None
+        try:
+            payload = await self.get(key)
+            if payload is not None:
+                return from_payload(req, payload)
+            user_before = req.user
+            response = await normalize(req, await compute())
+            if req.user is user_before:  # a user loaded below the cache would make the key wrong
+                payload = to_payload(response)
+                if payload is not None:
+                    stored = payload
+                    await self._attempt(
+                        "set", lambda: self.backend.set(key, stored, duration or self._duration), None
+                    )
+            return response
+        finally:
+            if self._inflight.get(key) is future:
+                del self._inflight[key]
+            future.set_result(payload)
+
+
+class _CachedEndpoint:
+    """The pipeline step ``@cache.cache`` attaches to an endpoint."""
+
+    provides: tuple[str, ...] = ()
+
+    def __init__(self, cache: Cache, func: Callable[..., Any], duration: int | None) -> None:
+        self.cache = cache
+        self.func = func
+        self.duration = duration
+
+    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+        cache = self.cache
+        duration = self.duration
+        endpoint = self.func.__qualname__
+        normalize = build_normalizer(self.func)
+
+        async def cached(req: Request, kwargs: dict[str, Any]) -> Any:
+            if req.method not in _CACHED_METHODS:
+                return await call_next(req, kwargs)
+            user = req.user
+            identity = None
+            if user is not None:
+                identity = user_identity(user)
+                if identity is None:  # a user we cannot tell apart from others: never share
+                    return await call_next(req, kwargs)
+            key = make_key(endpoint, req.method, req.route_parameters, req.query_string, identity)
+            return await cache._serve(req, key, duration, lambda: call_next(req, kwargs), normalize)
+
+        return cached

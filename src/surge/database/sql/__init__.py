@@ -1,0 +1,33 @@
+"""SQL databases: the ``SqlDatabase`` extension, model bases, queries and sessions.
+
+Needs the ``sql`` extra (SQLAlchemy 2 async, aiosqlite, asyncpg, Alembic).
+"""
+
+from surge.exceptions.config import MissingDependency
+
+try:
+    import sqlalchemy  # noqa: F401
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise MissingDependency("sqlalchemy", "sql") from exc
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from surge.database.sql.base import SurgeModel, create_declarative_base, create_declerative_base
+from surge.database.sql.config import SqlDatabaseConfig
+from surge.database.sql.errors import ConstraintViolation, classify_integrity_error
+from surge.database.sql.extension import SqlDatabase
+from surge.database.sql.query import AsyncQuery
+from surge.database.sql.sessions import ReadOnlySessionError
+
+__all__ = [
+    "AsyncQuery",
+    "AsyncSession",
+    "ConstraintViolation",
+    "ReadOnlySessionError",
+    "SqlDatabase",
+    "SqlDatabaseConfig",
+    "SurgeModel",
+    "classify_integrity_error",
+    "create_declarative_base",
+    "create_declerative_base",
+]

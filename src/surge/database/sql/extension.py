@@ -1,0 +1,236 @@
+"""``SqlDatabase``: an async SQLAlchemy engine and sessions for one database of the app."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, InvalidRequestError, NoSuchModuleError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from surge.controller.spec import add_endpoint_wrapper
+from surge.database.sql.config import SqlDatabaseConfig
+from surge.database.sql.errors import install_error_handlers
+from surge.database.sql.sessions import ManagedSession, ReadOnlySession, ReadOnlySyncSession
+from surge.exceptions.config import ImproperlyConfigured, MissingDependency
+from surge.extension import BaseExtension
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+
+__all__ = ["SqlDatabase"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_SURGE_DRIVERS = frozenset({"aiosqlite", "asyncpg"})  # installed by the "sql" extra
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class SqlDatabase(BaseExtension):
+    """One SQL database: engine, session factory and the session decorators.
+
+    Args:
+        db_name: the name that :func:`create_declarative_base` gives this database's models.
+        configs_name: the config section to read (default ``SQL_DATABASE``).
+
+    One object serves one app at a time: ``init_app`` on a second app rebinds it. Use a
+    second ``SqlDatabase`` (another ``configs_name`` and ``db_name``) for a second database.
+    """
+
+    def __init__(self, db_name: str = "db", configs_name: str = "SQL_DATABASE") -> None:
+        super().__init__(configs_name)
+        self._db_name = db_name
+        self._config: SqlDatabaseConfig | None = None
+        self._engine: AsyncEngine | None = None
+        self._factory: async_sessionmaker[AsyncSession] | None = None
+        self._readonly_factory: async_sessionmaker[AsyncSession] | None = None
+
+    # -- setup ------------------------------------------------------------------------------
+    def init_app(self, app: Surge) -> None:
+        """Validate the config section and build the engine (it connects at startup).
+
+        Raises:
+            ImproperlyConfigured: a key is invalid, the URL is malformed, names an unknown
+                dialect or a sync driver; the message names ``SECTION.KEY``.
+            MissingDependency: the URL's driver is not installed.
+        """
+        config = self.load_config(app, SqlDatabaseConfig)
+        engine = self._create_engine(config)
+        super().init_app(app)
+        self._config = config
+        self._engine = engine
+        self._factory = async_sessionmaker(engine, expire_on_commit=False)
+        self._readonly_factory = async_sessionmaker(
+            engine, expire_on_commit=False, sync_session_class=ReadOnlySyncSession
+        )
+        install_error_handlers(app)
+
+    def _create_engine(self, config: SqlDatabaseConfig) -> AsyncEngine:
+        key = f"{self.configs_name}.DATABASE_URI"
+        options: dict[str, Any] = {
+            "echo": config.SHOW_SQL,
+            "pool_pre_ping": config.POOL_PRE_PING,
+            "pool_recycle": config.POOL_RECYCLE,
+        }
+        for option, value in (
+            ("pool_size", config.POOL_SIZE),
+            ("max_overflow", config.MAX_OVERFLOW),
+            ("pool_timeout", config.POOL_TIMEOUT),
+        ):
+            if value is not None:
+                options[option] = value
+        options.update(config.ENGINE_OPTIONS)
+        try:
+            url = make_url(config.DATABASE_URI)
+        except ArgumentError:
+            raise ImproperlyConfigured(
+                f"{key}: {config.DATABASE_URI!r} is not a database URL "
+                "(expected e.g. sqlite+aiosqlite:///./app.db or postgresql+asyncpg://user:pass@host/db)"
+            ) from None
+        shown = url.render_as_string(hide_password=True)
+        try:
+            engine = create_async_engine(url, **options)
+        except NoSuchModuleError:
+            raise ImproperlyConfigured(f"{key}: unknown database dialect {url.drivername!r} in {shown}") from None
+        except ImportError as exc:
+            package = exc.name or url.get_driver_name()
+            if package in _SURGE_DRIVERS:
+                error: ImproperlyConfigured = MissingDependency(package, "sql")
+                error.args = (f"{key} ({url.drivername}): {error.args[0]}",)
+                raise error from exc
+            raise ImproperlyConfigured(
+                f"{key}: the driver of {url.drivername!r} is not installed ({exc}); install the {package!r} package"
+            ) from exc
+        except InvalidRequestError as exc:
+            raise ImproperlyConfigured(
+                f"{key}: {url.drivername!r} is not an async driver ({exc}); "
+                "use sqlite+aiosqlite:// or postgresql+asyncpg://"
+            ) from None
+        except (TypeError, ArgumentError) as exc:
+            raise ImproperlyConfigured(f"{self.configs_name}: cannot create the engine for {shown}: {exc}") from None
+        if url.get_backend_name() == "sqlite" and config.SQLITE_FOREIGN_KEYS:
+            event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+        return engine
+
+    async def startup(self) -> None:
+        """Open a first connection (a wrong URI fails here, naming it); create tables if ``CREATE_ALL``.
+
+        Raises:
+            ImproperlyConfigured: the database cannot be reached.
+        """
+        engine = self.engine
+        try:
+            async with engine.connect() as connection:
+                await connection.exec_driver_sql("SELECT 1")
+        except Exception as exc:
+            shown = engine.url.render_as_string(hide_password=True)
+            raise ImproperlyConfigured(
+                f"{self.configs_name}.DATABASE_URI: cannot connect to {shown}: {type(exc).__name__}: {exc}"
+            ) from exc
+        if self.config.CREATE_ALL:
+            await self.create_all()
+
+    async def shutdown(self) -> None:
+        """Close every pooled connection."""
+        if self._engine is not None:
+            await self._engine.dispose()
+
+    # -- what the app and handlers use --------------------------------------------------------
+    @property
+    def db_name(self) -> str:
+        """The name models use to pick this database (``create_declarative_base(db_name)``)."""
+        return self._db_name
+
+    @property
+    def config(self) -> SqlDatabaseConfig:
+        """The validated config section."""
+        if self._config is None:
+            raise self._not_initialized()
+        return self._config
+
+    @property
+    def session_name(self) -> str:
+        """The handler argument the session decorators inject (``SESSION_NAME``)."""
+        return self.config.SESSION_NAME
+
+    @property
+    def db_uri(self) -> str:
+        """``DATABASE_URI``."""
+        return self.config.DATABASE_URI
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The async engine."""
+        if self._engine is None:
+            raise self._not_initialized()
+        return self._engine
+
+    @property
+    def models(self) -> list[type]:
+        """The classes of ``MODELS`` that belong to this database."""
+        return [model for model in self.app.models if getattr(model, "__db_name__", None) == self._db_name]
+
+    @property
+    def metadatas(self) -> list[MetaData]:
+        """The metadata of this database's declarative bases (one per base used in ``MODELS``)."""
+        found: list[MetaData] = []
+        for model in self.models:
+            metadata = getattr(model, "metadata", None)
+            if isinstance(metadata, MetaData) and all(metadata is not known for known in found):
+                found.append(metadata)
+        return found
+
+    def _not_initialized(self) -> RuntimeError:
+        return RuntimeError(
+            f"SqlDatabase {self._db_name!r} ({self.configs_name}) is not initialized: list it in EXTENSIONS"
+        )
+
+    def create_session(self) -> AsyncSession:
+        """A new session for manual use; the caller must close it (``async with`` does).
+
+        Prefer ``@managed_session`` / ``@readonly_session`` in endpoints.
+        """
+        if self._factory is None:
+            raise self._not_initialized()
+        return self._factory()
+
+    def create_readonly_session(self) -> AsyncSession:
+        """A new session whose ``commit()`` raises; closing it discards any write."""
+        if self._readonly_factory is None:
+            raise self._not_initialized()
+        return self._readonly_factory()
+
+    async def create_all(self) -> None:
+        """Create the missing tables of this database's models (no migrations)."""
+        async with self.engine.begin() as connection:
+            for metadata in self.metadatas:
+                await connection.run_sync(metadata.create_all)
+
+    async def drop_all(self) -> None:
+        """Drop the tables of this database's models."""
+        async with self.engine.begin() as connection:
+            for metadata in self.metadatas:
+                await connection.run_sync(metadata.drop_all)
+
+    # -- decorators -------------------------------------------------------------------------
+    def managed_session(self, func: F) -> F:
+        """Inject a session as ``SESSION_NAME``; commit when the handler returns, roll back on
+        any exception, always close. Returns ``func`` unchanged (metadata only)."""
+        add_endpoint_wrapper(func, ManagedSession(self))
+        return func
+
+    def readonly_session(self, func: F) -> F:
+        """Inject a session as ``SESSION_NAME`` that never commits; anything written is rolled
+        back when it closes. Returns ``func`` unchanged (metadata only)."""
+        add_endpoint_wrapper(func, ReadOnlySession(self))
+        return func
+
+    def __repr__(self) -> str:
+        return f"<SqlDatabase {self._db_name!r} ({self.configs_name})>"

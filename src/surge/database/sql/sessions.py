@@ -1,0 +1,111 @@
+"""The pipeline steps behind ``@db.managed_session`` and ``@db.readonly_session``.
+
+The decorators never wrap the handler: they attach one of these steps to its endpoint spec,
+and the app compiles it into the endpoint's pipeline at startup. The handler keeps its
+signature and docstring (OpenAPI stays intact) and the decorators work in any order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from surge.controller.spec import CallNext
+from surge.database.sql._current import reset_current, set_current
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.database.sql.extension import SqlDatabase
+    from surge.http.request import Request
+
+__all__ = ["ManagedSession", "ReadOnlySession", "ReadOnlySessionError", "ReadOnlySyncSession"]
+
+
+class ReadOnlySessionError(RuntimeError):
+    """``commit()`` was called on a session opened by ``@readonly_session``."""
+
+
+class ReadOnlySyncSession(Session):
+    """The sync half of a read-only ``AsyncSession``: it refuses to commit.
+
+    Writes that reach the database (a flush) stay in the transaction, which is rolled back
+    when the session closes.
+    """
+
+    def commit(self) -> None:
+        """Refuse: the endpoint declared that it only reads.
+
+        Raises:
+            ReadOnlySessionError: always.
+        """
+        raise ReadOnlySessionError("This session comes from @readonly_session and cannot commit")
+
+
+class _SessionStep:
+    """Shared part of both steps: which database, which kwarg."""
+
+    __slots__ = ("_db",)
+
+    def __init__(self, db: SqlDatabase) -> None:
+        self._db = db
+
+    @property
+    def provides(self) -> tuple[str, ...]:
+        """The handler kwarg the session is injected as (``SESSION_NAME``), read at startup."""
+        return (self._db.session_name,)
+
+
+class ManagedSession(_SessionStep):
+    """Open a session per call; commit on success, roll back on any exception, always close."""
+
+    __slots__ = ()
+
+    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+        """The step's per-request callable (built once, at startup)."""
+        make: Callable[[], AsyncSession] = self._db.create_session
+        name = self._db.session_name
+        db_name = self._db.db_name
+
+        async def managed(req: Request, kwargs: dict[str, Any]) -> Any:
+            session = make()
+            kwargs[name] = session
+            token = set_current(db_name, session)
+            try:
+                result = await call_next(req, kwargs)
+                await session.commit()
+                return result
+            except BaseException:
+                await session.rollback()
+                raise
+            finally:
+                reset_current(token)
+                await session.close()
+
+        return managed
+
+
+class ReadOnlySession(_SessionStep):
+    """Open a session per call that never commits; closing it rolls back anything written."""
+
+    __slots__ = ()
+
+    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+        """The step's per-request callable (built once, at startup)."""
+        make: Callable[[], AsyncSession] = self._db.create_readonly_session
+        name = self._db.session_name
+        db_name = self._db.db_name
+
+        async def readonly(req: Request, kwargs: dict[str, Any]) -> Any:
+            session = make()
+            kwargs[name] = session
+            token = set_current(db_name, session)
+            try:
+                return await call_next(req, kwargs)
+            finally:
+                reset_current(token)
+                await session.close()
+
+        return readonly

@@ -1,0 +1,145 @@
+"""One logger section (``DEFAULT_LOGGER``, ``FILE_LOGGER``, ...), validated, as loguru options.
+
+Validating the section at startup turns a typo (``"LEVLE"``) or a bad value into an
+:class:`ImproperlyConfigured` that names ``SECTION.KEY``, instead of a sink that silently
+logs with defaults or a loguru error at the first message.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable
+from datetime import time, timedelta
+from typing import Any
+
+from loguru import logger
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from surge.exceptions.config import ImproperlyConfigured
+
+__all__ = ["DEFAULT_FORMAT", "LoggerConfig", "add_sink", "is_file_sink", "resolve_sink", "sink_options"]
+
+DEFAULT_FORMAT = (
+    "<green>{time:HH:mm:ss}</green> | <level>{level}</level> | {extra[logger_name]} | <level>{message}</level>"
+)
+
+_FILES = re.compile(r"^\s*(\d+)\s*files?\s*$", re.IGNORECASE)
+
+
+class LoggerConfig(BaseModel):
+    """The keys of a logger section; any other key is a configuration error.
+
+    ``ROTATION``, ``RETENTION``, ``COMPRESSION``, ``DELAY``, ``MODE`` and ``ENCODING`` apply to
+    file sinks only (console sinks ignore them).
+    """
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    SINK: Any = "STDERR"
+    LEVEL: str | int = "TRACE"
+    FORMAT: str | Callable[..., Any] = DEFAULT_FORMAT
+    ENQUEUE: bool = False
+    BACKTRACE: bool = True
+    DIAGNOSE: bool = True
+    COLORIZE: bool | None = None
+    SERIALIZE: bool = False
+    DELAY: bool = True
+    ROTATION: str | int | time | timedelta | Callable[..., Any] | None = None
+    RETENTION: str | int | timedelta | Callable[..., Any] | None = None
+    COMPRESSION: str | Callable[..., Any] | None = None
+    ENCODING: str = "utf-8"
+    MODE: str = "a"
+
+    @field_validator("LEVEL", mode="before")
+    @classmethod
+    def _level_name(cls, value: Any) -> Any:
+        value = getattr(value, "value", value)  # LogLevel members
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("RETENTION", mode="before")
+    @classmethod
+    def _retention_files(cls, value: Any) -> Any:
+        # The seed writes RETENTION = "5 files"; loguru spells a file count as the int 5.
+        if isinstance(value, str):
+            found = _FILES.match(value)
+            if found:
+                return int(found.group(1))
+        return value
+
+    @classmethod
+    def from_section(cls, section: str, raw: Any, **defaults: Any) -> LoggerConfig:
+        """Validate the dict ``raw`` of config section ``section``.
+
+        Raises:
+            ImproperlyConfigured: ``raw`` is not a dict, or a key is unknown or invalid;
+                the message names ``SECTION.KEY``.
+        """
+        if raw is None:
+            raw = {}
+        if isinstance(raw, BaseModel):
+            raw = raw.model_dump()
+        if not isinstance(raw, dict):
+            raise ImproperlyConfigured(f"{section} must be a dict of logger settings, got {type(raw).__name__}")
+        try:
+            return cls.model_validate({**defaults, **raw})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{section}.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            )
+            raise ImproperlyConfigured(f"Invalid logger configuration: {problems}") from None
+
+
+def resolve_sink(sink: Any) -> Any:
+    """``"STDERR"``/``"STDOUT"`` (any case) to the stream; paths and other sinks unchanged."""
+    if sink is None or (isinstance(sink, str) and sink.upper() == "STDERR"):
+        return sys.stderr
+    if isinstance(sink, str) and sink.upper() == "STDOUT":
+        return sys.stdout
+    return sink
+
+
+def is_file_sink(sink: Any) -> bool:
+    """True for a path (str or path-like): the sinks that take the file-only options."""
+    return isinstance(sink, str | os.PathLike)
+
+
+def sink_options(config: LoggerConfig, fmt: Any, log_filter: Any) -> dict[str, Any]:
+    """Keyword arguments for ``loguru.logger.add`` from a validated section."""
+    sink = resolve_sink(config.SINK)
+    options: dict[str, Any] = {
+        "level": config.LEVEL,
+        "format": fmt,
+        "filter": log_filter,
+        "enqueue": config.ENQUEUE,
+        "backtrace": config.BACKTRACE,
+        "diagnose": config.DIAGNOSE,
+        "colorize": config.COLORIZE,
+        "serialize": config.SERIALIZE,
+    }
+    if is_file_sink(sink):
+        if options["colorize"] is None:
+            options["colorize"] = False  # ANSI escapes in a log file help nobody
+        options.update(delay=config.DELAY, encoding=config.ENCODING, mode=config.MODE)
+        for key, value in (
+            ("rotation", config.ROTATION),
+            ("retention", config.RETENTION),
+            ("compression", config.COMPRESSION),
+        ):
+            if value is not None:
+                options[key] = value
+    return options
+
+
+def add_sink(section: str, config: LoggerConfig, fmt: Any, log_filter: Any) -> int:
+    """Add the sink of a validated section to loguru; returns the sink id.
+
+    Raises:
+        ImproperlyConfigured: loguru refused a value (unknown level, bad rotation...), naming
+            the section.
+    """
+    try:
+        return logger.add(resolve_sink(config.SINK), **sink_options(config, fmt, log_filter))
+    except (TypeError, ValueError, OSError) as exc:
+        raise ImproperlyConfigured(f"Invalid logger configuration in {section}: {exc}") from exc

@@ -1,0 +1,13 @@
+"""OpenAPI 3.1: the document generated from the registered controllers, and its docs UIs."""
+
+from surge.openapi.controller import OpenApiController, openapi_enabled, register_openapi
+from surge.openapi.generator import OPENAPI_VERSION, build_openapi, openapi_path
+
+__all__ = [
+    "OPENAPI_VERSION",
+    "OpenApiController",
+    "build_openapi",
+    "openapi_enabled",
+    "openapi_path",
+    "register_openapi",
+]

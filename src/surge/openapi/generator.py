@@ -1,0 +1,320 @@
+"""The OpenAPI 3.1 document of an app, built from its registered routes.
+
+A plain function of the app's routes and config (no I/O): the docs controller serves it, the
+``surge openapi`` command prints it, tests validate it. Everything it needs was decided at
+startup: the route rules, the decorators' :class:`EndpointSpec` and the compiled
+:class:`HandlerParams` (route, query, body, files, ``Response[Model]``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from surge.controller._params import HandlerParams, is_list_type
+from surge.http.media_types import MediaType
+from surge.openapi._schemas import Mode, SchemaRegistry
+
+if TYPE_CHECKING:
+    from surge.app import EndpointInfo, Surge
+    from surge.routing.router import Route
+
+__all__ = ["OPENAPI_VERSION", "build_openapi", "openapi_path"]
+
+OPENAPI_VERSION = "3.1.0"
+_HTTP_METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"})
+_FORM_TYPES = frozenset({MediaType.MULTIPART_FORM_DATA.value, MediaType.APPLICATION_X_WWW_FORM_URLENCODED.value})
+_EMPTY = inspect.Parameter.empty
+_VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "title": "ValidationErrorResponse",
+    "properties": {
+        "status": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+                "required": ["loc", "msg", "type"],
+            },
+        },
+    },
+    "required": ["status", "message", "errors"],
+}
+
+
+def openapi_path(route: Route) -> str:
+    """``/users/<int:user_id>`` -> ``/users/{user_id}``."""
+    return "".join(part if isinstance(part, str) else "{" + part[0] + "}" for part in route.rule.parts)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Response"
+
+
+def _json_default(value: Any) -> tuple[bool, Any]:
+    """``(True, json_value)`` when ``value`` can be written in the document."""
+    try:
+        return True, orjson.loads(orjson.dumps(value))
+    except TypeError:
+        return False, None
+
+
+def _split_docstring(func: Any) -> tuple[str | None, str | None]:
+    doc = inspect.getdoc(func)
+    if not doc:
+        return None, None
+    first, _, rest = doc.partition("\n\n")
+    return " ".join(first.split()), rest.strip() or None
+
+
+def _merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Deep-merge ``extra`` into ``target`` (dicts merge, everything else replaces)."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
+
+
+class _Operation:
+    """One operation: registers its annotations first, renders after schemas are resolved."""
+
+    def __init__(self, route: Route, info: EndpointInfo, registry: SchemaRegistry) -> None:
+        self.route = route
+        self.info = info
+        self.path = openapi_path(route)
+        self.method = route.method.lower()
+        params: HandlerParams = info.params
+        self.params = params
+        self._registry = registry
+        self.path_keys = {}
+        for name, converter in route.rule.params.items():
+            annotation = params.route.get(name, Any)
+            self.path_keys[name] = self._key(converter.python_type if annotation is Any else annotation)
+        self.query_keys = {name: self._key(annotation) for name, (annotation, _) in params.query.items()}
+        self.body_key = self._key(params.body.annotation) if params.body is not None else None
+        model = params.response_model
+        self.response_key = self._key(model, "serialization") if model is not None else None
+        self.descriptor_keys = [
+            self._key(d.body, "serialization") if d.body is not None else None for d in info.spec.descriptors
+        ]
+
+    def _key(self, annotation: Any, mode: Mode = "validation") -> tuple[int, Mode]:
+        return self._registry.add(annotation, mode)
+
+    def render(self, operation_id: str, validation_ref: str) -> dict[str, Any]:
+        spec = self.info.spec
+        cspec = self.info.controller_spec
+        schema = self._registry.schema
+        summary, description = _split_docstring(self.info.func)
+        operation: dict[str, Any] = {
+            "tags": list(spec.tags or cspec.tags or [self.info.controller.__name__]),
+            "operationId": operation_id,
+        }
+        if spec.summary or summary:
+            operation["summary"] = spec.summary or summary
+        if spec.description or description:
+            operation["description"] = spec.description or description
+        parameters = [
+            {"name": name, "in": "path", "required": True, "schema": schema(key)}
+            for name, key in self.path_keys.items()
+        ]
+        for name, key in self.query_keys.items():
+            parameters.append(self._query_parameter(name, schema(key)))
+        if parameters:
+            operation["parameters"] = parameters
+        body = self._request_body()
+        if body is not None:
+            operation["requestBody"] = body
+        operation["responses"] = self._responses(validation_ref)
+        security = spec.extra.get("security", cspec.extra.get("security"))
+        if security is not None:
+            operation["security"] = list(security)
+        extra = spec.extra.get("openapi")
+        if isinstance(extra, dict):
+            _merge(operation, extra)
+        return operation
+
+    def _query_parameter(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        annotation, default = self.params.query[name]
+        parameter: dict[str, Any] = {"name": name, "in": "query", "required": default is _EMPTY}
+        description = schema.pop("description", None)
+        if description:
+            parameter["description"] = description
+        if default is not _EMPTY and default is not None:
+            ok, value = _json_default(default)
+            if ok:
+                schema["default"] = value
+        if is_list_type(annotation):
+            parameter["explode"] = True
+        parameter["schema"] = schema
+        return parameter
+
+    def _request_body(self) -> dict[str, Any] | None:
+        params = self.params
+        consumes = self.info.spec.consumes
+        schema: dict[str, Any] | None = None
+        media = consumes
+        if params.body is not None:
+            schema = self._registry.schema(self.body_key) if self.body_key is not None else {}
+            media = params.body.media_type
+        if params.files:
+            properties: dict[str, Any] = {}
+            required: list[str] = []
+            for name, (annotation, default) in params.files.items():
+                binary = {"type": "string", "format": "binary"}
+                properties[name] = {"type": "array", "items": binary} if is_list_type(annotation) else binary
+                if default is _EMPTY and not is_list_type(annotation):
+                    required.append(name)
+            files_schema: dict[str, Any] = {"type": "object", "properties": properties}
+            if required:
+                files_schema["required"] = required
+            schema = files_schema if schema is None else {"allOf": [schema, files_schema]}
+            if media not in _FORM_TYPES:
+                media = MediaType.MULTIPART_FORM_DATA.value
+        if media is None or media == MediaType.NO_CONTENT.value:
+            return None
+        content: dict[str, Any] = {media: {} if schema is None else {"schema": schema}}
+        return {"required": schema is not None, "content": content}
+
+    def _responses(self, validation_ref: str) -> dict[str, Any]:
+        spec = self.info.spec
+        status = int(spec.status_code or 200)
+        success: dict[str, Any] = {"description": _phrase(status)}
+        media = spec.produces or (MediaType.APPLICATION_JSON.value if self.response_key is not None else None)
+        if status not in (204, 304) and media is not None and media != MediaType.NO_CONTENT.value:
+            if self.response_key is not None:
+                success["content"] = {media: {"schema": self._registry.schema(self.response_key)}}
+            else:
+                success["content"] = {media: {}}
+        responses: dict[str, Any] = {str(status): success}
+        for descriptor, key in zip(spec.descriptors, self.descriptor_keys, strict=True):
+            code = int(descriptor.status)
+            entry: dict[str, Any] = {"description": descriptor.description or _phrase(code)}
+            if key is not None:
+                entry["content"] = {str(descriptor.media_type): {"schema": self._registry.schema(key)}}
+            responses[str(code)] = entry
+        params = self.params
+        if (params.body is not None or params.query or params.files) and "422" not in responses:
+            responses["422"] = {
+                "description": "Validation error",
+                "content": {MediaType.APPLICATION_JSON.value: {"schema": {"$ref": validation_ref}}},
+            }
+        return responses
+
+
+def _refers(response: Any, ref: str) -> bool:
+    if not isinstance(response, dict):
+        return False
+    return any(media.get("schema") == {"$ref": ref} for media in response.get("content", {}).values())
+
+
+def _documented(app: Surge, route: Route) -> bool:
+    info = route.info
+    if info is None or route.method not in _HTTP_METHODS or info.params is None:
+        return False
+    spec, cspec = info.spec, info.controller_spec
+    if not (spec.open_api_spec and cspec.open_api_spec):
+        return False
+    return app.debug or not (spec.development or cspec.development)
+
+
+def _security_schemes(app: Surge, operations: list[_Operation], used: set[str]) -> dict[str, Any]:
+    """Schemes declared by endpoints, controllers and extensions; a bearer default for the rest."""
+    schemes: dict[str, Any] = {}
+    seen: set[int] = set()
+    for extension in app.extensions.values():
+        if id(extension) in seen:
+            continue
+        seen.add(id(extension))
+        declared = getattr(extension, "openapi_security_schemes", None)
+        if callable(declared):
+            declared = declared()
+        if isinstance(declared, dict):
+            schemes.update(declared)
+    for operation in operations:
+        schemes.update(operation.info.controller_spec.extra.get("security_schemes", {}))
+        schemes.update(operation.info.spec.extra.get("security_schemes", {}))
+    for name in sorted(used - set(schemes)):
+        schemes[name] = {"type": "http", "scheme": "bearer"}
+    return {name: schemes[name] for name in sorted(schemes)}
+
+
+def build_openapi(app: Surge) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``app``'s documented endpoints.
+
+    Endpoints with ``open_api_spec=False`` (on the endpoint or its controller), websockets,
+    and ``@development`` ones outside DEBUG are left out.
+    """
+    if any(route.info is not None and route.info.params is None for route in app.router.routes):
+        app._compile()  # handler parameters are analyzed when the app compiles
+    registry = SchemaRegistry()
+    operations = [_Operation(route, route.info, registry) for route in app.router.routes if _documented(app, route)]
+    registry.resolve()
+    components = dict(registry.components)
+    validation_name = "ValidationErrorResponse"
+    if validation_name in components:
+        validation_name = "SurgeValidationErrorResponse"
+    validation_ref = f"#/components/schemas/{validation_name}"
+    paths: dict[str, dict[str, Any]] = {}
+    tags: dict[str, dict[str, Any]] = {}
+    used_ids: set[str] = set()
+    used_security: set[str] = set()
+    needs_validation = False
+    for operation in operations:
+        operation_id = operation.info.spec.operation_id or operation.info.name
+        if operation_id in used_ids:
+            operation_id = f"{operation_id}_{operation.method}"
+        counter = 2
+        base_id = operation_id
+        while operation_id in used_ids:
+            operation_id = f"{base_id}_{counter}"
+            counter += 1
+        used_ids.add(operation_id)
+        rendered = operation.render(operation_id, validation_ref)
+        paths.setdefault(operation.path, {})[operation.method] = rendered
+        needs_validation = needs_validation or _refers(rendered["responses"].get("422"), validation_ref)
+        for requirement in rendered.get("security", []):
+            used_security.update(requirement)
+        controller = operation.info.controller
+        for tag in rendered["tags"]:
+            if tag not in tags:
+                tags[tag] = {"name": tag}
+                controller_tags = operation.info.controller_spec.tags or [controller.__name__]
+                own_doc = controller.__doc__ if tag in controller_tags else None  # never a base's
+                if own_doc:
+                    tags[tag]["description"] = inspect.cleandoc(own_doc).split("\n\n")[0]
+    if needs_validation:
+        components[validation_name] = _VALIDATION_ERROR_SCHEMA
+    document: dict[str, Any] = {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": app.app_name,
+            "version": app.version,
+            "description": app.get_conf("OPEN_API_DESCRIPTION", ""),
+        },
+        "paths": paths,
+    }
+    if tags:
+        document["tags"] = list(tags.values())
+    schemes = _security_schemes(app, operations, used_security)
+    component_section: dict[str, Any] = {}
+    if components:
+        component_section["schemas"] = components
+    if schemes:
+        component_section["securitySchemes"] = schemes
+    if component_section:
+        document["components"] = component_section
+    return document

@@ -1,0 +1,55 @@
+"""Every public module's ``__all__`` matches what it exports (as httpx checks)."""
+
+import importlib
+
+import pytest
+
+PUBLIC_MODULES = [
+    "surge",
+    "surge.controller",
+    "surge.exceptions",
+    "surge.middleware",
+    "surge.testing",
+    "surge.cli",
+    "surge.logging",
+    "surge.routing",
+    "surge.di",
+]
+
+
+@pytest.mark.parametrize("name", PUBLIC_MODULES)
+def test_all_is_sorted_and_complete(name: str) -> None:
+    module = importlib.import_module(name)
+    exported = module.__all__
+    assert exported == sorted(exported), f"{name}.__all__ is not sorted"
+    for item in exported:
+        assert hasattr(module, item), f"{name}.__all__ names {item!r}, which is missing"
+    public = {
+        key
+        for key, value in vars(module).items()
+        if not key.startswith("_") and not getattr(value, "__name__", "").startswith(name + ".")
+        and getattr(value, "__module__", "").startswith("surge")
+    }
+    missing = public - set(exported) - {"SurgeTestClient"}
+    assert not missing, f"{name} exports {sorted(missing)} without listing them in __all__"
+
+
+def test_seed_names_are_importable() -> None:
+    from surge import (  # noqa: F401
+        BaseConfig, HttpStatus, LogLevel, MediaType, Request, Response, Surge, UploadedFile, abort, app,
+        html_abort, on_shutdown, on_startup,
+    )
+    from surge.controller import (  # noqa: F401
+        Controller, Descriptor, after_request, before_request, consumes, cors, delete, development, get, no_cors,
+        open_api_docs, patch, path, post, produces, put, socket,
+    )
+    from surge.exceptions import (  # noqa: F401
+        AborterException, BaseHttpException, CustomException, ExceptionHandler, HtmlAborterException,
+        MethodNotAllowed, NotFound, handles,
+    )
+    from surge.middleware import MiddlewareBase  # noqa: F401
+    from surge.request import Request as SeedRequest
+    from surge.response import Response as SeedResponse
+    from surge.testing import SurgeTestClient, TestClient  # noqa: F401
+
+    assert SeedRequest is Request and SeedResponse is Response

@@ -1,0 +1,70 @@
+"""Template responses: both seed forms, autoescape, strict undefined, url_for in templates."""
+
+import pytest
+from conftest import make_app
+
+from surge import HttpStatus, MediaType, Request, Response
+from surge.controller import Controller, get, path, produces
+from surge.testing import TestClient
+
+
+@path("/pages")
+class Pages(Controller):
+    @get("/<int:user_id>")
+    @produces(MediaType.TEXT_HTML)
+    async def get_user(self, req: Request, user_id: int) -> Response:
+        context = {"user_id": user_id, "name": req.query_params.get("name", "")}
+        return await (req.response.html("user.html", context)).status(HttpStatus.OK)
+
+    @get("/second")
+    async def second(self, req: Request) -> Response:
+        res = await req.response.html("user.html", {"user_id": 2, "name": "x"})
+        return res.status(HttpStatus.ACCEPTED)
+
+    @get("/unawaited")
+    async def unawaited(self, req: Request) -> Response:
+        return req.response.html("user.html", {"user_id": 3, "name": "y"})
+
+    @get("/string")
+    async def string(self, req: Request) -> Response:
+        return await req.response.html_from_string("Hi {{ who }}", {"who": "<b>"})
+
+    @get("/missing-var")
+    async def missing_var(self, req: Request) -> Response:
+        return await req.response.html("user.html", {"user_id": 1})
+
+
+@pytest.fixture
+async def client(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "user.html").write_text(
+        "<p>User {{ user_id }}: {{ name }}</p><a href=\"{{ url_for('Pages.get_user', user_id=user_id) }}\">me</a>"
+    )
+    async with TestClient(make_app(Pages, BASE_PATH=str(tmp_path))) as c:
+        yield c
+
+
+async def test_seed_form_renders_with_autoescape(client) -> None:
+    res = await client.get("/pages/5?name=<script>")
+    assert res.status_code == 200
+    assert res.headers["content-type"] == "text/html; charset=utf-8"
+    assert res.text == '<p>User 5: &lt;script&gt;</p><a href="/pages/5">me</a>'
+
+
+async def test_awaited_then_status(client) -> None:
+    res = await client.get("/pages/second")
+    assert res.status_code == 202
+    assert "User 2" in res.text
+
+
+async def test_returned_without_await_is_rendered(client) -> None:
+    assert "User 3" in (await client.get("/pages/unawaited")).text
+
+
+async def test_html_from_string(client) -> None:
+    assert (await client.get("/pages/string")).text == "Hi &lt;b&gt;"
+
+
+async def test_strict_templates_fail_on_missing_variable(client) -> None:
+    res = await client.get("/pages/missing-var")
+    assert res.status_code == 500
