@@ -36,16 +36,48 @@ def test_all_is_sorted_and_complete(name: str) -> None:
 
 def test_seed_names_are_importable() -> None:
     from surge import (  # noqa: F401
-        BaseConfig, HttpStatus, LogLevel, MediaType, Request, Response, Surge, UploadedFile, abort, app,
-        html_abort, on_shutdown, on_startup,
+        BaseConfig,
+        HttpStatus,
+        LogLevel,
+        MediaType,
+        Request,
+        Response,
+        Surge,
+        UploadedFile,
+        abort,
+        app,
+        html_abort,
+        on_shutdown,
+        on_startup,
     )
     from surge.controller import (  # noqa: F401
-        Controller, Descriptor, after_request, before_request, consumes, cors, delete, development, get, no_cors,
-        open_api_docs, patch, path, post, produces, put, socket,
+        Controller,
+        Descriptor,
+        after_request,
+        before_request,
+        consumes,
+        cors,
+        delete,
+        development,
+        get,
+        no_cors,
+        open_api_docs,
+        patch,
+        path,
+        post,
+        produces,
+        put,
+        socket,
     )
     from surge.exceptions import (  # noqa: F401
-        AborterException, BaseHttpException, CustomException, ExceptionHandler, HtmlAborterException,
-        MethodNotAllowed, NotFound, handles,
+        AborterException,
+        BaseHttpException,
+        CustomException,
+        ExceptionHandler,
+        HtmlAborterException,
+        MethodNotAllowed,
+        NotFound,
+        handles,
     )
     from surge.middleware import MiddlewareBase  # noqa: F401
     from surge.request import Request as SeedRequest

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from conftest import free_port
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"

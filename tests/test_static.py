@@ -1,11 +1,12 @@
 """Static files: served, url_for("Static.get"), no escape from the folder."""
 
 import pytest
-from conftest import make_app
 
 from surge import Request
 from surge.controller import Controller, get, path
 from surge.testing import TestClient
+
+from conftest import make_app
 
 
 @path("/")

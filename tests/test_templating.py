@@ -1,11 +1,12 @@
 """Template responses: both seed forms, autoescape, strict undefined, url_for in templates."""
 
 import pytest
-from conftest import make_app
 
 from surge import HttpStatus, MediaType, Request, Response
 from surge.controller import Controller, get, path, produces
 from surge.testing import TestClient
+
+from conftest import make_app
 
 
 @path("/pages")

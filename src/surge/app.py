@@ -507,6 +507,8 @@ class Surge:
             return
         self._compile()
         self._started = True
+        for custom in self.loggers:  # re-add sinks that a previous shutdown removed
+            custom.add()
         for hook in [*self._startup_hooks, *self._lifecycle_methods("startup")]:
             result = hook()
             if inspect.isawaitable(result):

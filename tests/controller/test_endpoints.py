@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from conftest import make_app
 from pydantic import BaseModel, Field
 
 from surge import HttpStatus, MediaType, Request, Response, UploadedFile
@@ -27,6 +26,8 @@ from surge.controller import (
     put,
 )
 from surge.testing import TestClient
+
+from conftest import make_app
 
 
 class UserData(BaseModel):

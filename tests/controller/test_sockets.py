@@ -1,7 +1,6 @@
 """Websocket handlers: accept, receive, send, close, guards, unknown paths."""
 
 import pytest
-from conftest import make_app
 
 from surge import Request
 from surge.controller import Controller, path, socket
@@ -9,6 +8,8 @@ from surge.controller.spec import add_controller_guard
 from surge.exceptions import Forbidden
 from surge.testing import TestClient
 from surge.testing.client import WebSocketDisconnect
+
+from conftest import make_app
 
 
 @path("/api/v1/users", tags=["Users"])

@@ -1,13 +1,14 @@
 """Exception handlers, custom exceptions, aborts, debug propagation."""
 
 import pytest
-from conftest import make_app
 from pydantic import BaseModel, ValidationError
 
 from surge import HttpStatus, MediaType, Request, Response, abort, html_abort
 from surge.controller import Controller, consumes, get, path, post
 from surge.exceptions import BaseHttpException, CustomException, ExceptionHandler, NotFound, handles
 from surge.testing import TestClient
+
+from conftest import make_app
 
 
 class EntityNotFound(CustomException):

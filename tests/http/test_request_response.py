@@ -3,11 +3,12 @@
 import os
 
 import pytest
-from conftest import make_app
 
 from surge import Request, Response
 from surge.controller import Controller, get, path, post
 from surge.testing import TestClient
+
+from conftest import make_app
 
 
 @path("/")

@@ -1,12 +1,13 @@
 """CORS: global policy, @cors, @no_cors, preflight, refusals."""
 
 import pytest
-from conftest import make_app
 
 from surge import Request
 from surge.controller import Controller, cors, delete, get, no_cors, path, post
 from surge.exceptions import NotFound
 from surge.testing import TestClient
+
+from conftest import make_app
 
 
 @path("/api")

@@ -2,13 +2,13 @@
 
 import time
 
-from conftest import make_app
-
 from surge import Request, Response
 from surge.controller import Controller, get, path
 from surge.exceptions import ExceptionHandler, handles
 from surge.middleware import MiddlewareBase
 from surge.testing import TestClient
+
+from conftest import make_app
 
 
 class TimingMW(MiddlewareBase):

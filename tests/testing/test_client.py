@@ -1,11 +1,12 @@
 """The TestClient keeps cookies, runs the lifespan, and is usable as the seed shows."""
 
 import pytest
-from conftest import make_app
 
 from surge import Request, Response
 from surge.controller import Controller, get, path
 from surge.testing import SurgeTestClient, TestClient
+
+from conftest import make_app
 
 
 @path("/")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from surge.auth.roles import role_name
 from surge.controller.decorators import Descriptor
 from surge.controller.spec import (
     CallNext,
@@ -119,7 +120,7 @@ def _document(extra: dict[str, Any], roles: tuple[Any, ...] | None, scheme: tupl
     extra["login_required"] = True
     if roles is not None:
         known = list(extra.get("roles", []))
-        known.extend(str(role) for role in roles if str(role) not in known)
+        known.extend(name for name in map(role_name, roles) if name not in known)
         extra["roles"] = known
     if scheme is not None:
         name, definition = scheme

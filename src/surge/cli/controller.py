@@ -3,25 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from surge.exceptions.config import ImproperlyConfigured
 
 if TYPE_CHECKING:
     from surge.app import Surge
 
-__all__ = ["CLIController", "CommandSpec", "argument", "command"]
+__all__ = ["ArgumentSpec", "CLIController", "CommandSpec", "argument", "command"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_NO_DEFAULT: Any = object()
+_ALLOWED_TYPES = (int, float, str, bool)
 
 
 @dataclass(slots=True)
 class ArgumentSpec:
-    """One positional (or ``--option`` when it has a default) argument of a command."""
+    """One argument of a command.
+
+    Without a default it is positional and required; with a default it is the option
+    ``--name``; with ``arg_type=bool`` it is the flag ``--name`` (false unless given).
+    """
 
     name: str
     arg_type: type
     description: str | None
     default: Any
+
+    @property
+    def dest(self) -> str:
+        """The keyword argument name the command method receives."""
+        return self.name.lstrip("-").replace("-", "_")
 
 
 @dataclass(slots=True)
@@ -30,17 +44,14 @@ class CommandSpec:
 
     name: str
     help: str | None
-    arguments: list[ArgumentSpec]
-
-
-_NO_DEFAULT: Any = object()
+    arguments: list[ArgumentSpec] = field(default_factory=list)
 
 
 def command(command_name: str, help: str | None = None) -> Callable[[F], F]:  # noqa: A002
-    """Expose a CLI controller method as ``command_name``."""
+    """Expose a CLI controller method (sync or async) as the command ``command_name``."""
 
     def decorator(func: F) -> F:
-        arguments: list[ArgumentSpec] = getattr(func, "__surge_cli_arguments__", [])
+        arguments: list[ArgumentSpec] = func.__dict__.setdefault("__surge_cli_arguments__", [])
         func.__surge_cli_command__ = CommandSpec(command_name, help, arguments)  # type: ignore[attr-defined]
         return func
 
@@ -50,7 +61,17 @@ def command(command_name: str, help: str | None = None) -> Callable[[F], F]:  # 
 def argument(
     name: str, arg_type: type = str, description: str | None = None, default: Any = _NO_DEFAULT
 ) -> Callable[[F], F]:
-    """Declare an argument of a command (cast to ``arg_type``: int, float or str)."""
+    """Declare an argument of a command, cast to ``arg_type`` (int, float, str, or bool for a flag).
+
+    Arguments appear in the order they are written above the method.
+
+    Raises:
+        ImproperlyConfigured: ``arg_type`` is none of int, float, str, bool.
+    """
+    if arg_type not in _ALLOWED_TYPES:
+        raise ImproperlyConfigured(
+            f"@argument({name!r}): arg_type must be int, float, str or bool, not {getattr(arg_type, '__name__', arg_type)}"
+        )
 
     def decorator(func: F) -> F:
         arguments: list[ArgumentSpec] = func.__dict__.setdefault("__surge_cli_arguments__", [])
@@ -61,17 +82,26 @@ def argument(
 
 
 class CLIController:
-    """Base class of CLI controllers listed in ``CLI_CONTROLLERS``; ``self.app`` is the app."""
+    """Base class of CLI controllers; ``self.app`` is the app.
 
-    def __init__(self, app: Surge) -> None:
+    List controllers in ``CLI_CONTROLLERS``, or let an extension contribute them (see
+    ``docs/cli.md``). ``command_prefix`` is prepended to every command name, so two instances
+    of one controller (one per database, say) can live side by side.
+    """
+
+    command_prefix: str = ""
+
+    def __init__(self, app: Surge, command_prefix: str | None = None) -> None:
         self.app = app
+        if command_prefix is not None:
+            self.command_prefix = command_prefix
 
     def commands(self) -> dict[str, tuple[CommandSpec, Callable[..., Any]]]:
-        """Every command of this controller, by name."""
+        """Every command of this controller by its (prefixed) name, with the bound method."""
         found = {}
         for name in dir(type(self)):
             attr = getattr(type(self), name, None)
             spec = getattr(attr, "__surge_cli_command__", None)
             if spec is not None:
-                found[spec.name] = (spec, getattr(self, name))
+                found[self.command_prefix + spec.name] = (spec, getattr(self, name))
         return found

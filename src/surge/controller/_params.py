@@ -195,6 +195,6 @@ def analyze_handler(
         fields: dict[str, Any] = {}
         for name, (annotation, default) in plan.query.items():
             fields[name] = (annotation, ... if default is inspect.Parameter.empty else default)
-        plan.query_model = create_model(f"Query_{where.replace('.', '_')}", **fields)  # type: ignore[call-overload]
+        plan.query_model = create_model(f"Query_{where.replace('.', '_')}", **fields)
         plan.query_lists = frozenset(name for name, (ann, _) in plan.query.items() if is_list_type(ann))
     return plan

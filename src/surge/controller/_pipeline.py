@@ -184,9 +184,9 @@ def _handler_call(
 
     if resolve is None:
         if request_name is None:
-            return lambda req, kwargs: method(**kwargs)  # type: ignore[no-any-return]
+            return lambda req, kwargs: method(**kwargs)
         # PERF: the common `async def h(self, req)` shape skips the kwargs machinery.
-        return lambda req, kwargs: method(req, **kwargs) if kwargs else method(req)  # type: ignore[no-any-return]
+        return lambda req, kwargs: method(req, **kwargs) if kwargs else method(req)
 
     async def call(req: Request, kwargs: dict[str, Any]) -> Any:
         await resolve(req, kwargs)

@@ -45,7 +45,8 @@ class EndpointWrapper(Protocol):
     Decorators listed higher on the function wrap the ones below them.
     """
 
-    provides: tuple[str, ...]
+    @property
+    def provides(self) -> tuple[str, ...]: ...
 
     def wrap(self, app: Surge, call_next: CallNext) -> CallNext: ...
 
@@ -93,7 +94,7 @@ def endpoint_spec(func: Callable[..., Any]) -> EndpointSpec:
     if spec is None:
         spec = EndpointSpec()
         setattr(func, _SPEC_ATTR, spec)
-    return spec  # type: ignore[no-any-return]
+    return spec
 
 
 def find_endpoint_spec(func: Any) -> EndpointSpec | None:
@@ -113,7 +114,7 @@ def controller_spec(cls: type) -> ControllerSpec:
             spec.cors = inherited.cors
             spec.extra = dict(inherited.extra)
         setattr(cls, _CONTROLLER_ATTR, spec)
-    return spec  # type: ignore[no-any-return]
+    return spec
 
 
 def add_endpoint_wrapper(func: Callable[..., Any], wrapper: EndpointWrapper) -> Callable[..., Any]:

@@ -8,7 +8,16 @@ access, so importing ``surge.database.nosql`` never requires SQLAlchemy.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from surge.database.sql import (
+        AsyncQuery,
+        AsyncSession,
+        SqlDatabase,
+        create_declarative_base,
+        create_declerative_base,
+    )
 
 __all__ = [
     "AsyncQuery",

@@ -71,17 +71,17 @@ class Request:
     @property
     def method(self) -> str:
         """The HTTP method, uppercase (``"GET"``); ``"WEBSOCKET"`` for websockets."""
-        return self.scope.get("method", "WEBSOCKET")  # type: ignore[no-any-return]
+        return self.scope.get("method", "WEBSOCKET")
 
     @property
     def path(self) -> str:
         """The request path, without the query string."""
-        return self.scope["path"]  # type: ignore[no-any-return]
+        return self.scope["path"]
 
     @property
     def query_string(self) -> str:
         """Everything after ``?`` in the URL."""
-        return self.scope.get("query_string", b"").decode("latin-1")  # type: ignore[no-any-return]
+        return self.scope.get("query_string", b"").decode("latin-1")
 
     @property
     def url(self) -> str:
@@ -99,12 +99,12 @@ class Request:
     def client(self) -> tuple[str, int] | None:
         """``(host, port)`` of the peer, as the server reports it."""
         client = self.scope.get("client")
-        return tuple(client) if client else None  # type: ignore[return-value]
+        return tuple(client) if client else None
 
     @property
     def is_websocket(self) -> bool:
         """True for a websocket connection."""
-        return self.scope["type"] == "websocket"  # type: ignore[no-any-return]
+        return self.scope["type"] == "websocket"
 
     # -- headers, query, cookies ----------------------------------------------------------------
     @property
@@ -265,7 +265,7 @@ class Request:
 
     async def receive(self) -> dict[str, Any]:
         """Receive the next ASGI message (``websocket.receive`` or ``websocket.disconnect``)."""
-        return await self._receive()  # type: ignore[no-any-return]
+        return await self._receive()
 
     async def send(self, message: dict[str, Any]) -> None:
         """Send a raw ASGI message."""

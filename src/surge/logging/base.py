@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from loguru import logger
 
 from surge.extension import to_upper_snake
-from surge.logging.config import LoggerConfig, add_sink
+from surge.logging.config import LoggerConfig, add_sink, resolve_sink
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -51,10 +51,16 @@ class LoggerBase:
         """A loguru filter (callable taking the record) or None for no filtering."""
         return None
 
+    def get_sink(self) -> Any:
+        """Where records go: a path, ``"STDERR"``/``"STDOUT"``, or any loguru sink."""
+        return resolve_sink(self.settings.SINK)
+
     def add(self) -> int:
         """Add the sink to loguru (once); returns its id."""
         if self.sink_id is None:
-            self.sink_id = add_sink(self.configs_name, self.settings, self.get_format(), self.get_filter())
+            self.sink_id = add_sink(
+                self.configs_name, self.settings, self.get_format(), self.get_filter(), self.get_sink()
+            )
         return self.sink_id
 
     async def remove(self) -> None:

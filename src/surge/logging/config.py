@@ -105,9 +105,8 @@ def is_file_sink(sink: Any) -> bool:
     return isinstance(sink, str | os.PathLike)
 
 
-def sink_options(config: LoggerConfig, fmt: Any, log_filter: Any) -> dict[str, Any]:
-    """Keyword arguments for ``loguru.logger.add`` from a validated section."""
-    sink = resolve_sink(config.SINK)
+def sink_options(config: LoggerConfig, fmt: Any, log_filter: Any, sink: Any) -> dict[str, Any]:
+    """Keyword arguments for ``loguru.logger.add(sink, ...)`` from a validated section."""
     options: dict[str, Any] = {
         "level": config.LEVEL,
         "format": fmt,
@@ -132,14 +131,15 @@ def sink_options(config: LoggerConfig, fmt: Any, log_filter: Any) -> dict[str, A
     return options
 
 
-def add_sink(section: str, config: LoggerConfig, fmt: Any, log_filter: Any) -> int:
-    """Add the sink of a validated section to loguru; returns the sink id.
+def add_sink(section: str, config: LoggerConfig, fmt: Any, log_filter: Any, sink: Any = None) -> int:
+    """Add the sink of a validated section (or ``sink`` when given) to loguru; returns its id.
 
     Raises:
         ImproperlyConfigured: loguru refused a value (unknown level, bad rotation...), naming
             the section.
     """
     try:
-        return logger.add(resolve_sink(config.SINK), **sink_options(config, fmt, log_filter))
+        target = resolve_sink(config.SINK if sink is None else sink)
+        return logger.add(target, **sink_options(config, fmt, log_filter, target))
     except (TypeError, ValueError, OSError) as exc:
         raise ImproperlyConfigured(f"Invalid logger configuration in {section}: {exc}") from exc

@@ -37,7 +37,7 @@ class CorsPolicy:
 
     def override(self, values: dict[str, Any]) -> CorsPolicy:
         """This policy with the keys of an ``@cors(...)`` decorator replaced."""
-        changes = {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items()}
+        changes: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items()}
         if "allow_methods" in changes:
             changes["allow_methods"] = tuple(m.upper() for m in changes["allow_methods"])
         return replace(self, **changes)

@@ -125,11 +125,11 @@ class WebSocketTestSession:
 
     async def receive_text(self) -> str:
         """The next text frame."""
-        return (await self.receive())["text"]  # type: ignore[no-any-return]
+        return (await self.receive())["text"]
 
     async def receive_bytes(self) -> bytes:
         """The next binary frame."""
-        return (await self.receive())["bytes"]  # type: ignore[no-any-return]
+        return (await self.receive())["bytes"]
 
     async def receive_json(self) -> Any:
         """The next text frame, parsed as JSON."""
@@ -141,7 +141,7 @@ class WebSocketTestSession:
         if self._task is not None:
             try:
                 await asyncio.wait_for(self._task, timeout=10)
-            except (asyncio.TimeoutError, asyncio.CancelledError):
+            except (TimeoutError, asyncio.CancelledError):
                 self._task.cancel()
 
 

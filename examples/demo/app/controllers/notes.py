@@ -5,7 +5,17 @@ import itertools
 from pydantic import BaseModel, Field
 
 from surge import HttpStatus, MediaType, Request, Response
-from surge.controller import Controller, Descriptor, consumes, delete, get, open_api_docs, path, post, produces
+from surge.controller import (
+    Controller,
+    Descriptor,
+    consumes,
+    delete,
+    get,
+    open_api_docs,
+    path,
+    post,
+    produces,
+)
 
 from app.exceptions import ErrorResponse, NoteNotFound
 

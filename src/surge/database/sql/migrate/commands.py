@@ -1,0 +1,88 @@
+"""The ``db-*`` commands of a ``Migrate`` object, as a CLI controller of the app."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from surge.cli.controller import CLIController, CommandSpec, argument, command
+from surge.database.sql.migrate.extension import MigrationError
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.database.sql.migrate.extension import Migrate
+
+__all__ = ["MigrateCommands"]
+
+
+async def _report(step: Awaitable[None]) -> int:
+    """Run a migration step; a known failure prints one line to stderr and exits with 1."""
+    try:
+        await step
+    except MigrationError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+class MigrateCommands(CLIController):
+    """``db-init``, ``db-migrate``, ``db-upgrade``, ... for one ``Migrate``, with its prefix."""
+
+    def __init__(self, app: Surge, migrate: Migrate) -> None:
+        super().__init__(app)
+        self.migrate = migrate
+
+    def commands(self) -> dict[str, tuple[CommandSpec, Callable[..., Any]]]:
+        """The commands, each renamed ``<command_prefix><name>``."""
+        prefix = self.migrate.command_prefix
+        return {
+            f"{prefix}{name}": (dataclasses.replace(spec, name=f"{prefix}{name}"), method)
+            for name, (spec, method) in super().commands().items()
+        }
+
+    @command("db-init", help="Create the migrations folder")
+    async def db_init(self) -> int:
+        return await _report(self.migrate.init())
+
+    @command("db-migrate", help="Autogenerate a revision from the models")
+    @argument("message", str, "Revision message", default="")
+    async def db_migrate(self, message: str) -> int:
+        return await _report(self.migrate.migrate(message))
+
+    @command("db-upgrade", help="Upgrade the database (default: to head)")
+    @argument("revision", str, "Target revision", default="head")
+    async def db_upgrade(self, revision: str) -> int:
+        return await _report(self.migrate.upgrade(revision))
+
+    @command("db-downgrade", help="Downgrade the database (default: one step)")
+    @argument("revision", str, "Target revision", default="-1")
+    async def db_downgrade(self, revision: str) -> int:
+        return await _report(self.migrate.downgrade(revision))
+
+    @command("db-history", help="Show the revision history")
+    @argument("verbose", bool, "Show details", default=False)
+    @argument("indicate-current", bool, "Mark the current revision", default=False)
+    async def db_history(self, verbose: bool, indicate_current: bool) -> int:
+        return await _report(self.migrate.history(verbose, indicate_current))
+
+    @command("db-current", help="Show the database's current revision")
+    @argument("verbose", bool, "Show details", default=False)
+    async def db_current(self, verbose: bool) -> int:
+        return await _report(self.migrate.current(verbose))
+
+    @command("db-heads", help="Show the head revisions")
+    @argument("verbose", bool, "Show details", default=False)
+    async def db_heads(self, verbose: bool) -> int:
+        return await _report(self.migrate.heads(verbose))
+
+    @command("db-show", help="Show a revision (default: head)")
+    @argument("revision", str, "Revision to show", default="head")
+    async def db_show(self, revision: str) -> int:
+        return await _report(self.migrate.show(revision))
+
+    @command("db-stamp", help="Mark the database as at a revision without migrating")
+    @argument("revision", str, "Revision to record", default="head")
+    async def db_stamp(self, revision: str) -> int:
+        return await _report(self.migrate.stamp(revision))
