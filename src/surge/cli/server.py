@@ -1,0 +1,110 @@
+"""``surge run``: serve an app with granian (the default) or uvicorn.
+
+Host, port, reload and workers come from flags, else from the app's config (``HOST``,
+``PORT``, ``DEBUG`` for reload, ``WORKERS``), so ``surge run`` in a project folder serves
+what ``run.py`` would.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from surge.cli._loading import app_config, import_target, resolve_target
+from surge.exceptions.config import ImproperlyConfigured, MissingDependency
+
+__all__ = ["SERVERS", "ServeOptions", "resolve_options", "serve"]
+
+SERVERS = ("granian", "uvicorn")
+
+
+@dataclass(slots=True)
+class ServeOptions:
+    """Everything the server needs, after flags and config are merged."""
+
+    target: str
+    host: str
+    port: int
+    reload: bool
+    workers: int
+    server: str
+    factory: bool
+
+
+def resolve_options(
+    target: str | None = None,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    reload: bool | None = None,
+    workers: int | None = None,
+    server: str = "granian",
+) -> ServeOptions:
+    """Merge flags with the app's config (flags win).
+
+    Raises:
+        ImproperlyConfigured: unknown server, bad target, or a worker count below 1.
+        MissingDependency: ``--reload`` asked of granian without watchfiles installed.
+    """
+    from surge.app import Surge
+
+    if server not in SERVERS:
+        raise ImproperlyConfigured(f"Unknown server {server!r}; choose one of {', '.join(SERVERS)}")
+    target = resolve_target(target)
+    obj = import_target(target)
+    config = app_config(obj, target)
+    workers = int(workers if workers is not None else getattr(config, "WORKERS", 1) or 1)
+    if workers < 1:
+        raise ImproperlyConfigured(f"workers must be at least 1, got {workers}")
+    wants_reload = bool(config.DEBUG) if reload is None else reload
+    if wants_reload and server == "granian" and importlib.util.find_spec("watchfiles") is None:
+        if reload:  # asked for explicitly: say what is missing
+            raise MissingDependency("watchfiles", "reload")
+        print('surge: auto-reload is off: install "surge[reload]" to reload on changes', file=sys.stderr)
+        wants_reload = False
+    return ServeOptions(
+        target=target,
+        host=host or str(config.HOST),
+        port=int(port if port is not None else config.PORT),
+        reload=wants_reload,
+        workers=workers,
+        server=server,
+        factory=not isinstance(obj, Surge),
+    )
+
+
+def serve(options: ServeOptions) -> None:
+    """Run the server in the foreground until it is stopped (Ctrl+C / SIGTERM)."""
+    if options.server == "uvicorn":
+        import uvicorn
+
+        uvicorn.run(
+            options.target,
+            host=options.host,
+            port=options.port,
+            reload=options.reload,
+            workers=None if options.workers == 1 else options.workers,
+            factory=options.factory,
+            lifespan="on",
+        )
+        return
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    kwargs: dict[str, Any] = {}
+    if options.reload:
+        kwargs["reload_paths"] = [Path.cwd()]
+    Granian(
+        options.target,
+        address=options.host,
+        port=options.port,
+        interface=Interfaces.ASGI,
+        workers=options.workers,
+        reload=options.reload,
+        factory=options.factory,
+        working_dir=Path.cwd(),
+        **kwargs,
+    ).serve()
