@@ -366,7 +366,7 @@ class Surge:
         handle_exception = self._handle_exception
 
         async def cors_endpoint(req: Request) -> Response:
-            origin = req.headers.get("origin")
+            origin = req.header(b"origin")
             if origin is None:
                 return await handler(req)
             if not policy.origin_allowed(origin):

@@ -145,6 +145,15 @@ class FormsApi(Controller):
         written = await document.save(target)
         return {"written": written}
 
+    @post("/files")
+    async def files(self, req: Request) -> dict:
+        files = await req.files()
+        return {name: [f.filename, (await f.read()).decode()] for name, f in files.items()}
+
+    @get("/listed")
+    async def listed(self, req: Request) -> Response[list[PublicUser]]:
+        return req.response.json([{"id": 1, "email": "a", "secret": "x"}, PublicUser(id=2, email="b")])
+
     @post("/raw")
     @consumes(MediaType.TEXT_PLAIN)
     async def raw(self, req: Request, text: str) -> dict:
@@ -404,3 +413,13 @@ async def test_development_endpoints_visible_in_debug() -> None:
 async def test_concurrent_requests_do_not_share_state(client) -> None:
     results = await asyncio.gather(*(client.get(f"/api/v1/users/{i}") for i in range(50)))
     assert [r.json()["id"] for r in results] == list(range(50))
+
+
+async def test_request_files(client) -> None:
+    res = await client.post("/forms/files", data={"field": "v"}, files={"a": ("a.txt", b"AAA"), "b": ("b.txt", b"BB")})
+    assert res.json() == {"a": ["a.txt", "AAA"], "b": ["b.txt", "BB"]}
+
+
+async def test_response_model_list_filters_each_item(client) -> None:
+    res = await client.get("/forms/listed")
+    assert res.json() == [{"id": 1, "email": "a"}, {"id": 2, "email": "b"}]

@@ -123,6 +123,18 @@ class Request:
             self._headers = headers
         return headers
 
+    def header(self, name: bytes | str) -> str | None:
+        """One header's value (``name`` in lowercase), without parsing all of them."""
+        headers = self._headers
+        if headers is not None:
+            return headers.get(name if isinstance(name, str) else name.decode("latin-1"))
+        # PERF: a scan of the raw list is cheaper than building the dict for one lookup.
+        wanted = name.encode("latin-1") if isinstance(name, str) else name
+        for raw_name, raw_value in self.scope["headers"]:
+            if raw_name == wanted:
+                return raw_value.decode("latin-1")  # type: ignore[no-any-return]
+        return None
+
     @property
     def query_params(self) -> MultiDict:
         """Query parameters: ``q["page"]`` is the first value, ``q.getlist("tag")`` all of them."""
@@ -151,7 +163,8 @@ class Request:
     @property
     def content_type(self) -> str:
         """The media type of the body, without parameters (``""`` when absent)."""
-        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        value = self.header(b"content-type")
+        return value.split(";", 1)[0].strip().lower() if value else ""
 
     @property
     def state(self) -> State:
@@ -188,14 +201,9 @@ class Request:
             yield self._body
             return
         limit = self._max_length()
-        declared = self.headers.get("content-length")
+        declared = self.header("content-length")
         if declared is not None:
-            try:
-                declared_length = int(declared)
-            except ValueError:
-                raise BadRequest("Invalid Content-Length header") from None
-            if declared_length > limit:
-                raise PayloadTooLarge(f"Request body is larger than the limit of {limit} bytes")
+            self._check_declared_length(declared, limit)
         received = 0
         while True:
             message = await self._receive()
@@ -211,11 +219,49 @@ class Request:
                 break
 
     async def body(self) -> bytes:
-        """The whole body as bytes (read once, then cached)."""
+        """The whole body as bytes (read once, then cached).
+
+        Raises:
+            PayloadTooLarge: the body is over ``MAX_CONTENT_LENGTH``.
+        """
         if self._body is None:
-            chunks = [chunk async for chunk in self.stream()]
-            self._body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            # PERF: most bodies arrive in one message; skip the async generator for them.
+            limit = self._max_length()
+            declared = self.header("content-length")
+            if declared is not None:
+                self._check_declared_length(declared, limit)
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                raise BadRequest("Client disconnected before the body was read")
+            body: bytes = message.get("body", b"")
+            if message.get("more_body", False):
+                chunks = [body]
+                received = len(body)
+                while True:
+                    message = await self._receive()
+                    if message["type"] == "http.disconnect":
+                        raise BadRequest("Client disconnected before the body was read")
+                    chunk = message.get("body", b"")
+                    received += len(chunk)
+                    if received > limit:
+                        raise PayloadTooLarge(f"Request body is larger than the limit of {limit} bytes")
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        break
+                body = b"".join(chunks)
+            elif len(body) > limit:
+                raise PayloadTooLarge(f"Request body is larger than the limit of {limit} bytes")
+            self._body = body
         return self._body
+
+    @staticmethod
+    def _check_declared_length(declared: str, limit: int) -> None:
+        try:
+            declared_length = int(declared)
+        except ValueError:
+            raise BadRequest("Invalid Content-Length header") from None
+        if declared_length > limit:
+            raise PayloadTooLarge(f"Request body is larger than the limit of {limit} bytes")
 
     async def text(self) -> str:
         """The body decoded as UTF-8."""

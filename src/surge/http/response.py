@@ -27,6 +27,7 @@ T = TypeVar("T")
 _UNSET: Any = object()
 _FILE_CHUNK = 64 * 1024
 _NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
+_MEDIA_TYPES: dict[str, bytes] = {}  # media type -> encoded header value (a handful of entries)
 
 
 class Response(Generic[T]):
@@ -272,10 +273,19 @@ class Response(Generic[T]):
 
     def _raw_headers(self, status: int) -> list[tuple[bytes, bytes]]:
         headers = self.headers
-        raw = [(key.lower().encode("latin-1"), value.encode("latin-1")) for key, value in headers.items()]
-        if self.media_type is not None and "content-type" not in headers and "Content-Type" not in headers:
-            raw.append((b"content-type", str(self.media_type).encode("latin-1")))
-        if self._stream is None and status not in _NO_BODY_STATUSES and not _has(headers, "content-length"):
+        media_type = self.media_type
+        if headers:
+            raw = [(key.lower().encode("latin-1"), value.encode("latin-1")) for key, value in headers.items()]
+            has_type = _has(headers, "content-type")
+            has_length = _has(headers, "content-length")
+        else:
+            raw, has_type, has_length = [], False, False
+        if media_type is not None and not has_type:
+            encoded = _MEDIA_TYPES.get(media_type)
+            if encoded is None:
+                encoded = _MEDIA_TYPES[media_type] = str(media_type).encode("latin-1")
+            raw.append((b"content-type", encoded))
+        if self._stream is None and status not in _NO_BODY_STATUSES and not has_length:
             length = self._file[1].st_size if self._file is not None else len(self.body)
             raw.append((b"content-length", str(length).encode("latin-1")))
         if self._cookies:

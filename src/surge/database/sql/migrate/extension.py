@@ -16,6 +16,7 @@ from alembic.config import Config
 from alembic.util import CommandError
 from sqlalchemy import MetaData
 
+from surge.cli.controller import CLIController
 from surge.database.sql.config import SqlDatabaseConfig
 from surge.extension import BaseExtension
 
@@ -34,7 +35,7 @@ class MigrationError(Exception):
 
 
 class Migrate(BaseExtension):
-    """Alembic migrations for ``db``, exposed as the ``<prefix>db-*`` CLI commands.
+    """Alembic migrations for ``db``, exposed as the ``<prefix>db-*`` commands of ``app.run_cli()``.
 
     Reads ``ALEMBIC_MIGRATION_DIR`` and ``ALEMBIC_DATABASE_URI_SYNC`` from the database's
     config section. Autogenerate compares against the models of ``MODELS`` that belong to
@@ -65,14 +66,17 @@ class Migrate(BaseExtension):
         return self._db
 
     def init_app(self, app: Surge) -> None:
-        """Read the migration keys and add the ``db-*`` commands to ``app.cli_controllers``."""
-        from surge.database.sql.migrate.commands import MigrateCommands
-
+        """Read the migration keys of the database's config section."""
         config = self.load_config(app, SqlDatabaseConfig)
         super().init_app(app)
         self._directory = os.path.join(app.root_path, config.ALEMBIC_MIGRATION_DIR)
         self._sync_uri = config.ALEMBIC_DATABASE_URI_SYNC
-        app.cli_controllers.append(MigrateCommands(app, self))
+
+    def cli_controllers(self) -> list[CLIController]:
+        """The ``<prefix>db-*`` commands; ``app.run_cli()`` collects them from every extension."""
+        from surge.database.sql.migrate.commands import MigrateCommands
+
+        return [MigrateCommands(self.app, self)]
 
     @property
     def directory(self) -> str:

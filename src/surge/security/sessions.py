@@ -1,0 +1,177 @@
+"""The Sessions extension: ``req.session`` persisted across requests (config section ``SESSIONS``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from surge.exceptions.config import ImproperlyConfigured
+from surge.extension import BaseExtension
+from surge.middleware.base import MiddlewareBase
+from surge.security._context import request_var
+from surge.security.flash import get_flashed_messages
+from surge.security.session import Session
+from surge.security.session_backends import CookieSessionBackend, SessionBackend, StoreSessionBackend
+from surge.security.stores import create_store
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.http.request import Request
+    from surge.http.response import Response
+
+__all__ = ["SessionMiddleware", "Sessions", "SessionsConfig"]
+
+
+class SessionsConfig(BaseModel):
+    """Keys of ``SESSIONS = {...}``; every key is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    BACKEND: Literal["cookie", "redis", "memory"] = Field(
+        "cookie", description="cookie: signed cookie; redis: shared store; memory: one process only"
+    )
+    REDIS_URL: str | None = Field(None, description="Redis URL, required by the redis backend")
+    KEY_PREFIX: str = Field("surge:session:", description="Prefix of the store keys")
+    LIFETIME: int = Field(14 * 24 * 3600, gt=0, description="Seconds a session lives after its last change")
+    REFRESH_EACH_REQUEST: bool = Field(False, description="Extend the expiry on every request that sends the cookie")
+    COOKIE_NAME: str = Field("session", description="Name of the session cookie")
+    COOKIE_PATH: str = "/"
+    COOKIE_DOMAIN: str | None = None
+    COOKIE_SECURE: bool = Field(True, description="Send the cookie over HTTPS only")
+    COOKIE_HTTPONLY: bool = Field(True, description="Hide the cookie from JavaScript")
+    COOKIE_SAMESITE: Literal["Lax", "Strict", "None"] = "Lax"
+
+
+class Sessions(BaseExtension):
+    """Loads the session before each request and saves it after, when it changed.
+
+    List it in EXTENSIONS before the extensions that use the session (CSRF, session-based
+    authentication). Its middleware also makes ``get_flashed_messages()`` available to
+    templates.
+    """
+
+    def __init__(self, configs_name: str | None = None) -> None:
+        super().__init__(configs_name)
+        self._config: SessionsConfig | None = None
+        self._backend: SessionBackend | None = None
+
+    def init_app(self, app: Surge) -> None:
+        """Validate ``SESSIONS``, pick the backend, install the middleware.
+
+        Raises:
+            ImproperlyConfigured: ``SECRET_KEY`` missing or a key of ``SESSIONS`` invalid.
+        """
+        secret = app.get_conf("SECRET_KEY", None)
+        if not secret:
+            raise ImproperlyConfigured(f"SECRET_KEY must be set: {self.configs_name} signs the session cookie with it")
+        config = self.load_config(app, SessionsConfig)
+        super().init_app(app)
+        self._config = config
+        if config.BACKEND == "cookie":
+            self._backend = CookieSessionBackend(str(secret), config.LIFETIME)
+        else:
+            store = create_store(self.configs_name, config.BACKEND, config.REDIS_URL, config.KEY_PREFIX)
+            self._backend = StoreSessionBackend(str(secret), config.LIFETIME, store)
+        app.add_middleware(type("SessionMiddleware", (SessionMiddleware,), {"extension": self}))
+        app.templates.add_context_processor(_template_context)
+
+    @property
+    def config(self) -> SessionsConfig:
+        """The validated ``SESSIONS`` section."""
+        if self._config is None:
+            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        return self._config
+
+    @property
+    def cookie_name(self) -> str:
+        """The session cookie's name."""
+        return self.config.COOKIE_NAME
+
+    @property
+    def backend(self) -> SessionBackend:
+        """Where sessions are kept."""
+        if self._backend is None:
+            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        return self._backend
+
+    async def load(self, req: Request) -> Session:
+        """The session of ``req``, loaded once (websocket handlers call this themselves)."""
+        session = req.session_data
+        if isinstance(session, Session):
+            return session
+        session = await self.backend.load(req.cookies.get(self.config.COOKIE_NAME))
+        if self.config.REFRESH_EACH_REQUEST and not session.new:
+            session.touch()
+        req.session_data = session
+        return session
+
+    async def commit(self, session: Session, response: Response) -> None:
+        """Save or delete ``session`` as it requires, and set or clear the cookie on ``response``."""
+        config = self.config
+        if session.invalidated:
+            await self.backend.delete(session)
+            if not session.new or session.rotated_from is not None:
+                response.delete_cookie(config.COOKIE_NAME, path=config.COOKIE_PATH, domain=config.COOKIE_DOMAIN)
+            return
+        if not (session.modified or session.touched):
+            return
+        if session.new and not session:
+            return  # nothing worth a cookie yet
+        value = await self.backend.save(session)
+        response.set_cookie(
+            config.COOKIE_NAME,
+            value,
+            max_age=self.backend.lifetime_of(session),
+            path=config.COOKIE_PATH,
+            domain=config.COOKIE_DOMAIN,
+            secure=config.COOKIE_SECURE,
+            http_only=config.COOKIE_HTTPONLY,
+            same_site=config.COOKIE_SAMESITE,
+        )
+        _add_vary(response, "Cookie")
+
+    async def shutdown(self) -> None:
+        """Close the store's connections."""
+        if self._backend is not None:
+            await self._backend.close()
+
+
+def _add_vary(response: Response, value: str) -> None:
+    """Add ``value`` to the ``Vary`` header, keeping what is there (CORS adds ``Origin``)."""
+    headers = response.headers
+    key = next((name for name in headers if name.lower() == "vary"), "Vary")
+    current = headers.get(key)
+    if not current:
+        headers[key] = value
+    elif value.lower() not in (part.strip().lower() for part in current.split(",")):
+        headers[key] = f"{current}, {value}"
+
+
+def _template_context(request: Request | None) -> dict[str, Any]:
+    if request is None:
+        return {"get_flashed_messages": lambda *args, **kwargs: []}
+
+    def flashed(with_categories: bool = False, category_filter: tuple[str, ...] | list[str] = ()) -> list[Any]:
+        return get_flashed_messages(with_categories, category_filter, req=request)
+
+    return {"get_flashed_messages": flashed}
+
+
+class SessionMiddleware(MiddlewareBase):
+    """Runs around every HTTP request: load, handle, render, save."""
+
+    extension: ClassVar[Sessions]
+
+    async def middleware(self, req: Request) -> Response:
+        extension = self.extension
+        session = await extension.load(req)
+        token = request_var.set(req)
+        try:
+            response = await self.next(req)
+            # Rendering may touch the session (csrf_token(), get_flashed_messages()): do it before saving.
+            await response.render()
+        finally:
+            request_var.reset(token)
+        await extension.commit(session, response)
+        return response

@@ -1,0 +1,167 @@
+"""Key-value stores shared by sessions, rate limits and one-time tokens: memory or Redis.
+
+The memory store is for one process (tests, development); every process behind a load
+balancer must share a Redis store, or sessions and limits differ from process to process.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from typing import Any
+
+from surge.exceptions.config import ImproperlyConfigured
+from surge.security._optional import require
+
+__all__ = ["MemoryStore", "RedisStore", "SecurityStore", "create_store"]
+
+
+class SecurityStore(ABC):
+    """The operations the security features need, each atomic."""
+
+    @abstractmethod
+    async def get(self, key: str) -> bytes | None:
+        """The value of ``key``, or None when absent or expired."""
+
+    @abstractmethod
+    async def set(self, key: str, value: bytes, ttl: int) -> None:
+        """Store ``value`` under ``key`` for ``ttl`` seconds."""
+
+    @abstractmethod
+    async def add(self, key: str, value: bytes, ttl: int) -> bool:
+        """Store ``value`` only if ``key`` is absent; True when stored."""
+
+    @abstractmethod
+    async def delete(self, key: str) -> None:
+        """Remove ``key`` (no error when absent)."""
+
+    @abstractmethod
+    async def hit(self, key: str, window: int) -> tuple[int, int]:
+        """Count one hit in the fixed window of ``key``.
+
+        Returns:
+            The number of hits in the current window (this one included) and the seconds
+            left until the window resets.
+        """
+
+    async def close(self) -> None:
+        """Release connections (the memory store has none)."""
+
+
+class MemoryStore(SecurityStore):
+    """A dict with expiry, for a single process. Expired keys are purged as writes go on."""
+
+    _PURGE_EVERY = 1024
+
+    def __init__(self) -> None:
+        self._data: dict[str, tuple[Any, float]] = {}
+        self._writes = 0
+
+    def _live(self, key: str, now: float) -> Any:
+        item = self._data.get(key)
+        if item is None:
+            return None
+        if item[1] <= now:
+            del self._data[key]
+            return None
+        return item[0]
+
+    def _write(self, key: str, value: Any, expires_at: float, now: float) -> None:
+        self._data[key] = (value, expires_at)
+        self._writes += 1
+        if self._writes % self._PURGE_EVERY == 0:
+            for stale in [k for k, (_, exp) in self._data.items() if exp <= now]:
+                del self._data[stale]
+
+    async def get(self, key: str) -> bytes | None:
+        value = self._live(key, time.monotonic())
+        return value if isinstance(value, bytes) else None
+
+    async def set(self, key: str, value: bytes, ttl: int) -> None:
+        now = time.monotonic()
+        self._write(key, value, now + ttl, now)
+
+    async def add(self, key: str, value: bytes, ttl: int) -> bool:
+        now = time.monotonic()
+        if self._live(key, now) is not None:
+            return False
+        self._write(key, value, now + ttl, now)
+        return True
+
+    async def delete(self, key: str) -> None:
+        self._data.pop(key, None)
+
+    async def hit(self, key: str, window: int) -> tuple[int, int]:
+        now = time.monotonic()
+        item = self._data.get(key)
+        if item is None or item[1] <= now:
+            self._write(key, 1, now + window, now)
+            return 1, window
+        count = int(item[0]) + 1
+        self._data[key] = (count, item[1])
+        return count, max(1, int(item[1] - now + 0.999))
+
+
+# INCR and EXPIRE in one script, so concurrent processes never see a counter without expiry.
+_HIT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('TTL', KEYS[1])
+if ttl < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+"""
+
+
+class RedisStore(SecurityStore):
+    """A Redis-backed store (redis-py asyncio); the client is created on first use."""
+
+    def __init__(self, url: str, prefix: str = "surge:") -> None:
+        self._redis = require("redis.asyncio", "redis", "redis")
+        self.url = url
+        self.prefix = prefix
+        self._client: Any = None
+        self._hit_script: Any = None
+
+    def _connection(self) -> Any:
+        client = self._client
+        if client is None:
+            client = self._client = self._redis.from_url(self.url)
+            self._hit_script = client.register_script(_HIT_SCRIPT)
+        return client
+
+    async def get(self, key: str) -> bytes | None:
+        return await self._connection().get(self.prefix + key)  # type: ignore[no-any-return]
+
+    async def set(self, key: str, value: bytes, ttl: int) -> None:
+        await self._connection().set(self.prefix + key, value, ex=max(1, ttl))
+
+    async def add(self, key: str, value: bytes, ttl: int) -> bool:
+        return bool(await self._connection().set(self.prefix + key, value, ex=max(1, ttl), nx=True))
+
+    async def delete(self, key: str) -> None:
+        await self._connection().delete(self.prefix + key)
+
+    async def hit(self, key: str, window: int) -> tuple[int, int]:
+        self._connection()
+        count, ttl = await self._hit_script(keys=[self.prefix + key], args=[window])
+        return int(count), max(1, int(ttl))
+
+    async def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
+
+
+def create_store(section: str, backend: str, redis_url: str | None, prefix: str) -> SecurityStore:
+    """The store a config section asks for.
+
+    Raises:
+        ImproperlyConfigured: ``redis`` without ``REDIS_URL`` (the message names ``SECTION.REDIS_URL``).
+    """
+    if backend == "redis":
+        if not redis_url:
+            raise ImproperlyConfigured(f"{section}.REDIS_URL is required when {section}.BACKEND is 'redis'")
+        return RedisStore(redis_url, prefix)
+    return MemoryStore()
