@@ -458,6 +458,24 @@ def parse_wrk(out: str) -> WrkResult:
     return r
 
 
+def median_run(runs: list[WrkResult]) -> WrkResult:
+    """The run with the median req/s, with the errors of *all* runs added up."""
+    good = sorted((r for r in runs if r.ok), key=lambda r: r.rps)
+    if not good:
+        return runs[-1]
+    pick = WrkResult(**asdict(good[(len(good) - 1) // 2]))
+    if len(runs) > 1:
+        pick.non2xx = sum(r.non2xx for r in runs)
+        pick.connect_errors = sum(r.connect_errors for r in runs)
+        pick.read_errors = sum(r.read_errors for r in runs)
+        pick.write_errors = sum(r.write_errors for r in runs)
+        pick.timeouts = sum(r.timeouts for r in runs)
+        failed = [r.error for r in runs if not r.ok and r.error]
+        if failed:
+            pick.error = f"{len(failed)} of {len(runs)} wrk runs failed: {failed[0]}"
+    return pick
+
+
 def run_wrk(port: int, ep_key: str, duration: float, args, pin: list[str]) -> WrkResult:
     ep = ENDPOINTS[ep_key]
     cmd = pin + [
@@ -503,6 +521,13 @@ def md_table(header: list[str], rows: list[list[str]], align: list[str] | None =
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def load_average() -> str:
+    try:
+        return " / ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1/5/15 min)"
+    except OSError:
+        return "unknown"
 
 
 def machine_info() -> str:
@@ -609,6 +634,7 @@ def run_http(args) -> int:
     server_pin, client_pin, pin_note = pin_prefixes(args)
     loop, http_impl, accel_note = accelerators(fws)
     started = time.monotonic()
+    load_at_start = load_average()
     results: dict = {}  # server -> fw -> ep -> dict
     failures: dict = {}  # server -> fw -> ep -> [reasons]
     for kind in servers:
@@ -630,8 +656,12 @@ def run_http(args) -> int:
                         continue
                     if args.warmup > 0:
                         run_wrk(port, ep, args.warmup, args, client_pin)
-                    res = run_wrk(port, ep, args.duration, args, client_pin)
-                    results[kind][fw][ep] = asdict(res) | {"errors_text": res.error_text()}
+                    runs = [run_wrk(port, ep, args.duration, args, client_pin) for _ in range(args.repeat)]
+                    res = median_run(runs)
+                    results[kind][fw][ep] = asdict(res) | {
+                        "errors_text": res.error_text(),
+                        "runs_rps": [round(r.rps, 1) for r in runs],
+                    }
                     log(
                         f"[{kind}] {fw} {ep}: {res.rps:,.0f} req/s p50 {fmt_num(res.p50_ms, 2)} ms "
                         f"p99 {fmt_num(res.p99_ms, 2)} ms errors {res.error_text()}"
@@ -646,6 +676,8 @@ def run_http(args) -> int:
             time.sleep(args.cooldown)
     settings = {
         "duration_s": args.duration,
+        "repeat": args.repeat,
+        "load_at_start": load_at_start,
         "warmup_s": args.warmup,
         "connections": args.connections,
         "threads": args.threads,
@@ -677,7 +709,13 @@ def render_http(fws, eps, servers, results, failures, settings) -> str:
         "",
         f"wrk `-t{settings['threads']} -c{settings['connections']} -d{settings['duration_s']:g}s --latency` per endpoint "
         f"after a {settings['warmup_s']:g} s warm-up; one server worker; {settings['pinning']}; "
-        f"{settings['accelerators']}. Whole run: {settings['elapsed_s']} s.",
+        f"{settings['accelerators']}. "
+        + (
+            f"Each figure is the median-req/s run of {settings['repeat']} (errors summed over all runs). "
+            if settings["repeat"] > 1
+            else ""
+        )
+        + f"Load average before the run: {settings['load_at_start']}. Whole run: {settings['elapsed_s']} s.",
         "",
         "Ratios are *framework ÷ reference* (`/raw` = raw ASGI, `/fastapi` = FastAPI): for req/s higher is "
         "better and 1.00 means equal; for latency lower is better. `errors` = wrk's non-2xx "
@@ -883,7 +921,7 @@ def render_memory(fws, results, settings) -> str:
         f"process and all its children) is read, then about {settings['target_requests']:,} requests are sent "
         f"with wrk (-c{settings['connections']}) in {settings['chunk_s']} s chunks rotating over the endpoints, "
         f"and RSS is read again. *Peak (sampled)* is the largest summed VmRSS seen every 100 ms during the "
-        f"load; *VmHWM sum* adds each process's own high-water mark (an upper bound of the peak). "
+        f"load; *VmHWM sum* adds each process's own high-water mark (normally at or above the sampled peak). "
         f"Ratios are framework ÷ reference (lower is leaner). Whole run: {settings['elapsed_s']} s.",
         "",
     ]
@@ -999,8 +1037,12 @@ def run_inprocess(args) -> int:
                 )
             else:
                 log(f"[inprocess] {fw} {ep}: FAILED: {r.get('check_error')}")
+    driver_pin = (
+        f"driver pinned to CPU {args.server_cpu} (taskset)" if server_pin else f"driver pinning {pin_note}"
+    )
     settings = {
         "pinning": pin_note,
+        "driver_pinning": driver_pin,
         "iterations": args.iterations,
         "rounds": args.rounds,
         "max_seconds": args.inprocess_seconds,
@@ -1025,7 +1067,7 @@ def render_inprocess(fws, eps, results, settings) -> str:
         "that only records the status. Figures are the median over "
         f"{settings['rounds']} rounds of up to {settings['iterations']:,} sequential requests "
         f"(each round capped at {settings['max_seconds'] / max(1, settings['rounds']):.1f} s) of the wall time per "
-        f"request, in microseconds (lower is better); {settings['pinning'].split(',')[0]}. Ratios are "
+        f"request, in microseconds (lower is better); {settings['driver_pinning']}. Ratios are "
         "framework ÷ reference (`/raw` = raw ASGI, `/fastapi` = FastAPI). "
         f"Whole run: {settings['elapsed_s']} s.",
         "",
@@ -1113,6 +1155,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--server", choices=["granian", "uvicorn", "both"], default="granian")
     p.add_argument("--duration", type=float, default=10.0, help="seconds of measured load per endpoint")
     p.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured load before each run")
+    p.add_argument(
+        "--repeat", type=int, default=1, help="measured wrk runs per endpoint; the median is reported"
+    )
     p.add_argument("--connections", type=int, default=64)
     p.add_argument("--threads", type=int, default=1, help="wrk threads")
     p.add_argument("--wrk-timeout", type=int, default=5, help="wrk per-request timeout (s)")
@@ -1134,8 +1179,8 @@ def main(argv: list[str] | None = None) -> int:
         help="--inprocess time cap per endpoint (split over rounds)",
     )
     args = p.parse_args(argv)
-    if args.duration <= 0 or args.connections <= 0 or args.threads <= 0:
-        p.error("--duration, --connections and --threads must be positive")
+    if args.duration <= 0 or args.connections <= 0 or args.threads <= 0 or args.repeat <= 0:
+        p.error("--duration, --connections, --threads and --repeat must be positive")
     if args.connections < args.threads:
         p.error("--connections must be >= --threads")
     try:

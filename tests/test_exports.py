@@ -12,6 +12,7 @@ PUBLIC_MODULES = [
     "surge.testing",
     "surge.cli",
     "surge.logging",
+    "surge.openapi",
     "surge.routing",
     "surge.di",
 ]

@@ -40,6 +40,7 @@ __all__ = ["EndpointInfo", "Surge", "app", "on_shutdown", "on_startup"]
 
 S = TypeVar("S", bound="type[Surge]")
 F = TypeVar("F", bound=Callable[..., Any])
+_AFTER_RESPONSE = "surge.after_response"  # scope key: coroutines to await once the response is sent
 
 
 def app(import_name: str, configs: type[BaseConfig] | BaseConfig | None = None, **_: Any) -> Callable[[S], S]:
@@ -244,11 +245,12 @@ class Surge:
         if hasattr(extension, "shutdown"):
             self._shutdown_hooks.insert(0, extension.shutdown)
 
-    def add_dependency(self, provider: Any) -> None:
-        """Register a dependency provider (see :mod:`surge.di`)."""
+    def add_dependency(self, provider: Any, **options: Any) -> None:
+        """Register a dependency provider (see :mod:`surge.di`); options: ``provides``, ``scope``."""
+        self._check_not_started("add a dependency provider")
         from surge.di import registry_of
 
-        registry_of(self).register(provider)
+        registry_of(self).register(provider, **options)
 
     def add_middleware(self, middleware: type[MiddlewareBase]) -> None:
         """Append a middleware class (the first added is the outermost)."""
@@ -321,16 +323,16 @@ class Surge:
             return
         from surge.di import registry_of
 
-        planner = registry_of(self).planner
+        registry = registry_of(self)
         for router in (self.router, self.ws_router):
             for route in router.routes:
-                self._compile_route(route, planner)
+                self._compile_route(route, registry)
         entry: Callable[[Request], Awaitable[Response]] = self._dispatch
         for middleware in reversed(self._middleware):
             entry = middleware(self, entry).middleware
         self._entry = entry
 
-    def _compile_route(self, route: Route, planner: Any) -> None:
+    def _compile_route(self, route: Route, registry: Any) -> None:
         info: EndpointInfo = route.info
         spec = info.spec
         provided = frozenset(name for wrapper in spec.wrappers for name in getattr(wrapper, "provides", ()))
@@ -341,8 +343,10 @@ class Surge:
             route_params={name: conv.python_type for name, conv in route.rule.params.items()},
             consumes=spec.consumes,
             provided=provided,
-            dependency_planner=planner,
+            dependency_planner=registry.planner,
         )
+        websocket = route.method == "WEBSOCKET"
+        params.injector = registry.compile_endpoint(info.controller, params, info.name, websocket=websocket, handler=info.func)
         info.params = params
         if route.method == "WEBSOCKET":
             route.handler = compile_socket(self, info.instance, info.func, spec, info.controller_spec, params)
@@ -452,16 +456,21 @@ class Surge:
             req = self.request_class(scope, receive, send, self)
             started = time.perf_counter() if self.access_log else 0.0
             try:
-                response = await entry(req)
-            except Exception as exc:
                 try:
-                    response = await self._handle_exception(req, exc)
-                except Exception as unhandled:  # DEBUG only: show the error page, then let the server log it
-                    from surge.debug import debug_response
+                    response = await entry(req)
+                except Exception as exc:
+                    try:
+                        response = await self._handle_exception(req, exc)
+                    except Exception as unhandled:  # DEBUG only: show the error page, then let the server log it
+                        from surge.debug import debug_response
 
-                    await debug_response(req, unhandled)(send, scope["method"] == "HEAD", req)
-                    raise
-            await response(send, scope["method"] == "HEAD", req)
+                        await debug_response(req, unhandled)(send, scope["method"] == "HEAD", req)
+                        raise
+                await response(send, scope["method"] == "HEAD", req)
+            finally:
+                if _AFTER_RESPONSE in scope:  # teardown the endpoint registered (dependency injection)
+                    for callback in scope.pop(_AFTER_RESPONSE):
+                        await callback()
             if self.access_log:
                 elapsed = (time.perf_counter() - started) * 1000
                 self._logger.info(f"{req.method} {req.path} {response.status_code} {elapsed:.1f}ms")

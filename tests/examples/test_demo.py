@@ -14,6 +14,8 @@ DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo"
 async def client(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(DEMO))
     monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
+    database = tmp_path / "demo.db"
+    monkeypatch.setenv("SQL_DATABASE", f'{{"DATABASE_URI": "sqlite+aiosqlite:///{database}", "CREATE_ALL": true}}')
     for name in [m for m in sys.modules if m == "app" or m.startswith("app.")]:
         monkeypatch.delitem(sys.modules, name)
     from app import Application

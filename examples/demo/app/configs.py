@@ -20,6 +20,15 @@ class Config(BaseConfig):
     CONTROLLERS: list[str] = [
         "app.controllers.notes:NotesApi",
         "app.controllers.pages:PagesController",
+        "app.controllers.guestbook:GuestbookController",
     ]
     EXCEPTION_HANDLERS: list[str] = ["app.exceptions:DemoExceptionHandler"]
     MIDDLEWARE: list[str] = ["app.middleware:TimingMiddleware"]
+    EXTENSIONS: list[str] = ["app.database:db", "app.database:migrate"]
+    MODELS: list[str] = ["app.database:GuestbookEntry"]
+    # The guestbook's SQLite file is created, tables included, at startup (CREATE_ALL).
+    # Override with SQL_DATABASE='{"DATABASE_URI": "...", "CREATE_ALL": true}' in the environment.
+    SQL_DATABASE: dict = {
+        "DATABASE_URI": "sqlite+aiosqlite:///" + os.path.join(os.path.dirname(__file__), "..", "demo.db"),
+        "CREATE_ALL": True,
+    }

@@ -115,24 +115,26 @@ def _guard(resolve: Resolver, roles: tuple[Any, ...] | None) -> Callable[[Reques
     return role_guard
 
 
-def _document(extra: dict[str, Any], roles: tuple[Any, ...] | None, scheme: tuple[str, dict[str, Any]] | None) -> None:
-    """Record what OpenAPI needs to know in the spec's free ``extra`` slots."""
+def _document(extra: dict[str, Any], roles: tuple[Any, ...] | None, scheme: str | None) -> None:
+    """Record what OpenAPI needs to know in the spec's free ``extra`` slots.
+
+    ``security`` names the scheme; its definition comes from the extension's
+    ``openapi_security_schemes()``, which reads the live config (cookie names).
+    """
     extra["login_required"] = True
     if roles is not None:
         known = list(extra.get("roles", []))
         known.extend(name for name in map(role_name, roles) if name not in known)
         extra["roles"] = known
     if scheme is not None:
-        name, definition = scheme
-        extra["security"] = [{name: []}]
-        extra.setdefault("security_schemes", {})[name] = definition
+        extra["security"] = [{scheme: []}]
 
 
 def protect(
     target: Any,
     resolve: Resolver,
     roles: Iterable[Any] | None,
-    scheme: tuple[str, dict[str, Any]] | None = None,
+    scheme: str | None = None,
 ) -> Any:
     """Attach a login (``roles is None``) or role requirement to an endpoint or controller class."""
     role_tuple = None if roles is None else tuple(roles)

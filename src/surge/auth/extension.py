@@ -32,8 +32,8 @@ class Authentication(BaseExtension):
     bearer JWTs, the session, a signed cookie and HTTP Basic.
     """
 
-    openapi_scheme: ClassVar[tuple[str, dict[str, Any]] | None] = None
-    """``(name, OpenAPI security scheme)`` recorded on protected endpoints, when known."""
+    openapi_scheme_name: ClassVar[str | None] = None
+    """Name of the OpenAPI security scheme of protected endpoints (None: not documented)."""
 
     def __init__(self, configs_name: str | None = None) -> None:
         super().__init__(configs_name or "AUTHENTICATION")
@@ -117,6 +117,33 @@ class Authentication(BaseExtension):
         """The ``WWW-Authenticate`` value sent with 401 (None: no header)."""
         return None
 
+    # -- OpenAPI ------------------------------------------------------------------------------
+    def openapi_scheme(self) -> dict[str, Any]:
+        """The OpenAPI security scheme object of ``openapi_scheme_name`` (subclasses define it)."""
+        return {"type": "http", "scheme": "bearer"}
+
+    def openapi_security_schemes(self) -> dict[str, Any]:
+        """``components.securitySchemes`` entries this extension contributes (read by the generator)."""
+        name = self.openapi_scheme_name
+        return {} if name is None else {name: self.openapi_scheme()}
+
+    async def startup(self) -> None:
+        """Name the security scheme on endpoints protected with the plain ``login_required``.
+
+        Those decorators do not know the extension when they run; now every route is known.
+        """
+        name = self.openapi_scheme_name
+        if name is None or self._app is None or find_authentication(self._app) is not self:
+            return
+        for router in (self._app.router, self._app.ws_router):
+            for route in router.routes:
+                info = route.info
+                if info is None:
+                    continue
+                for extra in (info.spec.extra, info.controller_spec.extra):
+                    if extra.get("login_required") and "security" not in extra:
+                        extra["security"] = [{name: []}]
+
     def authentication_error(self) -> AuthenticationException:
         """The 401 raised when no user is logged in."""
         challenge = self.challenge()
@@ -139,13 +166,13 @@ class Authentication(BaseExtension):
 
     def login_required(self, target: Any) -> Any:
         """Require a logged-in user on an endpoint, a ``@socket`` handler or a controller class."""
-        return protect(target, self._resolver(), None, self.openapi_scheme)
+        return protect(target, self._resolver(), None, self.openapi_scheme_name)
 
     def role_required(self, *roles: Any) -> Any:
         """Require one of ``roles`` (checked with ``role_check``); implies ``login_required``."""
 
         def decorator(target: Any) -> Any:
-            return protect(target, self._resolver(), roles, self.openapi_scheme)
+            return protect(target, self._resolver(), roles, self.openapi_scheme_name)
 
         return decorator
 

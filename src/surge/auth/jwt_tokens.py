@@ -118,7 +118,7 @@ class JwtCodec:
             claims["aud"] = self.audience
         claims.update(payload)
         claims["exp"] = now + (self.expires_in if expires_in is None else expires_in)
-        return self._jwt.encode(claims, self._signing_key, algorithm=self.algorithm)  # type: ignore[no-any-return]
+        return self._jwt.encode(claims, self._signing_key, algorithm=self.algorithm)
 
     def decode(self, token: str) -> dict[str, Any]:
         """The claims of a valid token.
@@ -127,7 +127,7 @@ class JwtCodec:
             jwt.InvalidTokenError: bad signature, wrong algorithm, expired, not yet valid,
                 wrong issuer or audience, or malformed.
         """
-        return self._jwt.decode(  # type: ignore[no-any-return]
+        return self._jwt.decode(
             token,
             self._verifying_key,
             algorithms=[self.algorithm],

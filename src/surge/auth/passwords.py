@@ -26,7 +26,7 @@ class PasswordHasher:
 
     def hash(self, password: str) -> str:
         """A new argon2id hash of ``password``."""
-        return self._hash.hash(password)  # type: ignore[no-any-return]
+        return self._hash.hash(password)
 
     def verify(self, password: str, hashed_password: str | None) -> bool:
         """True when ``password`` matches; False for a wrong password, a malformed or missing hash."""

@@ -24,7 +24,7 @@ class CookieSigner:
 
     def sign(self, value: str | int) -> str:
         """The cookie-safe signed form of ``value``."""
-        return self._serializer.dumps(value)  # type: ignore[no-any-return]
+        return self._serializer.dumps(value)
 
     def unsign(self, signed: str | None) -> Any:
         """The original value, or None when ``signed`` is missing, tampered with or too old."""

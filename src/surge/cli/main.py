@@ -103,6 +103,23 @@ def _run(args: Any) -> None:
     serve(options)
 
 
+def _run_app_command(argv: list[str]) -> int:
+    """Hand ``argv`` to the app's CLI; an unknown command exits 2 listing every command."""
+    from surge.cli.app_commands import build_parser as build_app_parser
+    from surge.cli.app_commands import run_app_cli
+
+    parser = build_parser()
+    try:
+        app = _load_app(None)
+    except ImproperlyConfigured as exc:
+        parser.error(f"unknown command {argv[0]!r} (no app to ask: {exc})")
+    _, handlers = build_app_parser(app, "surge")
+    if argv[0] not in handlers:
+        known = ", ".join([*BUILTIN_COMMANDS, *sorted(handlers)])
+        parser.error(f"unknown command {argv[0]!r} (choose from {known})")
+    return run_app_cli(app, argv, prog="surge")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``surge`` console script; returns the exit status.
 
@@ -112,8 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         if args_list and not args_list[0].startswith("-") and args_list[0] not in BUILTIN_COMMANDS:
-            app = _load_app(None)
-            return app.run_cli(args_list)
+            return _run_app_command(args_list)
         args = build_parser().parse_args(args_list)
         if args.command == "new-project":
             from surge.cli.project import create_project

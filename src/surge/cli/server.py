@@ -8,6 +8,8 @@ what ``run.py`` would.
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
+import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,13 +69,27 @@ def resolve_options(
         wants_reload = False
     return ServeOptions(
         target=target,
-        host=host or str(config.HOST),
+        host=_address(host or str(config.HOST), server),
         port=int(port if port is not None else config.PORT),
         reload=wants_reload,
         workers=workers,
         server=server,
         factory=not isinstance(obj, Surge),
     )
+
+
+def _address(host: str, server: str) -> str:
+    """granian binds IP addresses only: resolve a host name (the seed's ``localhost``) first."""
+    if server != "granian":
+        return host
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            return socket.gethostbyname(host)
+        except OSError as exc:
+            raise ImproperlyConfigured(f"Cannot resolve HOST {host!r}: {exc}") from None
+    return host
 
 
 def serve(options: ServeOptions) -> None:

@@ -49,6 +49,7 @@ class HandlerParams:
     body: BodyParam | None = None
     files: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (annotation, default)
     injected: dict[str, Any] = field(default_factory=dict)  # name -> resolver (dependency injection)
+    injector: Any = None  # the endpoint's dependency step (surge.di Injector), set by the app at compile
     provided: frozenset[str] = frozenset()
     response_model: Any = None
     signature: inspect.Signature | None = None

@@ -99,8 +99,7 @@ def _param_resolver(params: HandlerParams) -> Callable[[Request, dict[str, Any]]
     body = params.body
     read_body = _body_reader(body) if body is not None else None
     files = tuple(params.files.items())
-    injected = tuple(params.injected.items())
-    if not (route_names or query_model or read_body or files or injected):
+    if not (route_names or query_model or read_body or files):
         return None
     route_all = bool(route_names) and not route_converters
 
@@ -141,8 +140,6 @@ def _param_resolver(params: HandlerParams) -> Callable[[Request, dict[str, Any]]
                         f"Missing file field {name!r}",
                         data=[{"loc": ["body", name], "msg": "Field required", "type": "missing"}],
                     )
-        for name, resolver in injected:
-            kwargs[name] = await resolver(req)
 
     return resolve
 
@@ -250,6 +247,8 @@ def compile_endpoint(
     outermost) -> parameter resolution -> handler -> ``@after_request`` hooks.
     """
     call: CallNext = _handler_call(instance, func, params)
+    if params.injector is not None:  # dependency injection: innermost, inside extension wrappers
+        call = params.injector.wrap(app, call, instance, func)
     for wrapper in spec.wrappers:  # decorators apply bottom-up: the last one listed is the top
         call = wrapper.wrap(app, call)
     finish = _finisher(spec, params)
@@ -291,6 +290,8 @@ def compile_socket(
 ) -> Callable[[Request], Awaitable[None]]:
     """Build the callable for a websocket handler: guards and wrappers, then the handler."""
     call: CallNext = _handler_call(instance, func, params)
+    if params.injector is not None:
+        call = params.injector.wrap(app, call)
     for wrapper in spec.wrappers:
         call = wrapper.wrap(app, call)
     guards = tuple(controller.guards)

@@ -24,6 +24,7 @@ __all__ = [
     "InjectedAttribute",
     "Step",
     "compile_steps",
+    "extractor",
     "run_steps",
     "value_of",
 ]
@@ -53,7 +54,7 @@ def value_of(code: int, payload: Any, req: Any, kwargs: dict[str, Any], vals: li
     return kwargs[payload]
 
 
-def _extractor(node: Node) -> Callable[[Any], dict[str, Any]] | None:
+def extractor(node: Node) -> Callable[[Any], dict[str, Any]] | None:
     """Validate the query and header parameters of a provider, with one pydantic model."""
     if not (node.query or node.headers):
         return None
@@ -87,7 +88,7 @@ def _extractor(node: Node) -> Callable[[Any], dict[str, Any]] | None:
 
 def _arguments(node: Node) -> Callable[[Any, dict[str, Any], list[Any]], dict[str, Any]] | None:
     """The closure that builds a provider's keyword arguments (None: it takes none)."""
-    extract = _extractor(node)
+    extract = extractor(node)
     if not node.args and extract is None:
         return None
     from_nodes = tuple((param, payload) for param, code, payload in node.args if code == SRC_NODE)

@@ -175,6 +175,18 @@ class Request:
         return state
 
     @property
+    def session(self) -> Any:
+        """The client's session (a dict that persists across requests).
+
+        Raises:
+            RuntimeError: no session was loaded: the Sessions extension is not in EXTENSIONS.
+        """
+        session = self.session_data
+        if session is None:
+            raise RuntimeError("req.session needs the surge.security.Sessions extension listed in EXTENSIONS")
+        return session
+
+    @property
     def response(self) -> Response:
         """The response for this request (created on first access)."""
         response = self._response

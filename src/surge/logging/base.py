@@ -35,8 +35,9 @@ class LoggerBase:
         self.configs_name = configs_name or getattr(type(self), "configs_name", None) or to_upper_snake(
             type(self).__name__
         )
-        self.config: dict[str, Any] = dict(app.get_conf(self.configs_name, {}) or {})
-        self.settings = LoggerConfig.from_section(self.configs_name, self.config)
+        raw = app.get_conf(self.configs_name, None)
+        self.settings = LoggerConfig.from_section(self.configs_name, raw)
+        self.config: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
         self.sink_id: int | None = None
 
     def get_conf_value(self, key: str, default: Any = None) -> Any:

@@ -82,7 +82,7 @@ class Session(dict[str, Any]):
         super().update(*args, **kwargs)
         self.modified = True
 
-    def __ior__(self, other: Any) -> Session:
+    def __ior__(self, other: Any) -> Session:  # type: ignore[override,misc]
         self.update(other)
         return self
 

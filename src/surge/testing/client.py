@@ -14,6 +14,8 @@ import orjson
 
 __all__ = ["LifespanFailed", "TestClient", "WebSocketDisconnect", "WebSocketTestSession"]
 
+_NOT_SET: Any = object()
+
 
 class LifespanFailed(RuntimeError):
     """The app reported ``lifespan.startup.failed`` (or shutdown failed); the message says why."""
@@ -155,20 +157,47 @@ class TestClient(httpx.AsyncClient):
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self, app: Any, base_url: str = "http://testserver", lifespan: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        app: Any,
+        base_url: str = "http://testserver",
+        lifespan: bool = True,
+        dependency_overrides: dict[Any, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
         super().__init__(transport=transport, base_url=base_url, **kwargs)
         self.app = app
         self._lifespan = lifespan
         self._manager: _Lifespan | None = None
+        self._overrides = dict(dependency_overrides or {})  # applied while the client is open
+        self._saved_overrides: dict[Any, Any] = {}
+
+    def _swap_overrides(self, apply: bool) -> None:
+        """Apply ``dependency_overrides`` to the app on enter; put the previous ones back on exit."""
+        overrides = self.app.dependency_overrides
+        if apply:
+            self._saved_overrides = {key: overrides.get(key, _NOT_SET) for key in self._overrides}
+            overrides.update(self._overrides)
+            return
+        saved, self._saved_overrides = self._saved_overrides, {}
+        for key, value in saved.items():
+            if value is _NOT_SET:
+                overrides.pop(key, None)
+            else:
+                overrides[key] = value
 
     async def __aenter__(self) -> TestClient:
+        if self._overrides:
+            self._swap_overrides(apply=True)
         if self._lifespan:
             manager = _Lifespan(self.app)
             try:
                 await manager.startup()
             except BaseException:
                 await asyncio.gather(*(t for t in [manager._task] if t is not None), return_exceptions=True)
+                if self._overrides:
+                    self._swap_overrides(apply=False)
                 raise
             self._manager = manager
         await super().__aenter__()
@@ -184,6 +213,8 @@ class TestClient(httpx.AsyncClient):
         if self._manager is not None:
             manager, self._manager = self._manager, None
             await manager.shutdown()
+        if self._overrides:
+            self._swap_overrides(apply=False)
 
     @contextlib.asynccontextmanager
     async def websocket_connect(

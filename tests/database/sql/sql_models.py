@@ -99,6 +99,13 @@ class UsersApi(Controller):
         await session.flush()
         raise BadRequest("refused after the insert")
 
+    @post("/soft-error")
+    @db.managed_session
+    async def soft_error(self, req: Request, user_data: UserIn, session: AsyncSession) -> Response:
+        """Writes, then returns (not raises) a 400: the write is committed."""
+        session.add(User(name=user_data.name, email="x@example.com"))
+        return req.response.json({"status": "error"}).status(400)
+
     @get("/<int:user_id>")
     @produces(MediaType.APPLICATION_JSON)
     @db.readonly_session
@@ -118,7 +125,9 @@ class UsersApi(Controller):
 
     @get("/")
     @db.readonly_session
-    async def list_users(self, req: Request, session: AsyncSession, page: int = 1, per_page: int = 10) -> dict[str, Any]:
+    async def list_users(
+        self, req: Request, session: AsyncSession, page: int = 1, per_page: int = 10
+    ) -> dict[str, Any]:
         """A page of users, newest last."""
         result = await User.query(session).order_by(User.id).paginate(page=page, per_page=per_page)
         result["items"] = [{"id": u.id, "name": u.name} for u in result["items"]]
@@ -135,10 +144,16 @@ class UsersApi(Controller):
 
     @post("/readonly-commit")
     @db.readonly_session
-    async def readonly_commit(self, req: Request, user_data: UserIn, session: AsyncSession) -> None:
-        """Tries to commit in a read-only session."""
-        session.add(User(name=user_data.name, email="x@example.com"))
-        await session.commit()
+    async def readonly_commit(
+        self, req: Request, user_data: UserIn, session: AsyncSession, style: str = "commit"
+    ) -> None:
+        """Tries to commit in a read-only session, with commit() or a begin() block."""
+        if style == "begin":
+            async with session.begin():
+                session.add(User(name=user_data.name, email="x@example.com"))
+        else:
+            session.add(User(name=user_data.name, email="x@example.com"))
+            await session.commit()
 
     @get("/<int:user_id>/posts")
     @db.readonly_session

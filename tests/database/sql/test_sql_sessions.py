@@ -9,6 +9,7 @@ import pytest
 from sql_models import Base, Boom, Post, User, UsersApi, db
 
 from surge.controller.spec import find_endpoint_spec
+from surge.database.sql import ReadOnlySessionError
 from surge.testing import TestClient
 
 
@@ -44,13 +45,27 @@ async def test_exception_after_flush_rolls_back(app, sql_target):
     assert await sql_target.fetch("SELECT name FROM users") == []
 
 
+async def test_returned_error_response_is_still_committed(app, sql_target):
+    async with TestClient(app) as client:
+        res = await client.post("/users/soft-error", json={"name": "kept"})
+        assert res.status_code == 400
+    assert await sql_target.fetch("SELECT name FROM users") == [("kept",)]
+
+
 async def test_readonly_session_never_commits(app, sql_target):
     async with TestClient(app) as client:
         res = await client.post("/users/readonly-write", json={"name": "sneaky"})
         assert res.status_code == 200
         assert isinstance(res.json()["flushed_id"], int)  # the INSERT ran inside the transaction...
-        res = await client.post("/users/readonly-commit", json={"name": "sneakier"})
-        assert res.status_code == 500  # ...and an explicit commit is refused
+        for style in ("commit", "begin"):  # ...and every way of committing is refused
+            res = await client.post(
+                "/users/readonly-commit", params={"style": style}, json={"name": "sneakier"}
+            )
+            assert res.status_code == 500
+        async with db.create_readonly_session() as session:
+            session.add(User(name="direct", email="d@example.com"))
+            with pytest.raises(ReadOnlySessionError, match="cannot commit"):
+                await session.commit()
     assert await sql_target.fetch("SELECT name FROM users") == []
 
 
@@ -140,9 +155,8 @@ async def test_openapi_documents_the_endpoint_without_the_session(app):
 
 
 async def test_endpoint_without_initialized_database_fails_at_startup(make_app, sqlite_target):
-    from surge.database.sql import SqlDatabase
-
     from surge.controller import Controller, get, path
+    from surge.database.sql import SqlDatabase
 
     other = SqlDatabase(db_name="other", configs_name="OTHER_DB")
 

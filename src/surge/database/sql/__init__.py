@@ -3,12 +3,12 @@
 Needs the ``sql`` extra (SQLAlchemy 2 async, aiosqlite, asyncpg, Alembic).
 """
 
-from surge.exceptions.config import MissingDependency
+from surge.exceptions.config import MissingDependency as _MissingDependency
 
 try:
     import sqlalchemy  # noqa: F401
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise MissingDependency("sqlalchemy", "sql") from exc
+    raise _MissingDependency("sqlalchemy", "sql") from exc
 
 from sqlalchemy.ext.asyncio import AsyncSession
 

@@ -31,13 +31,22 @@ class SqlDatabaseConfig(BaseModel):
         description="Handler argument that @managed_session / @readonly_session inject the session as",
     )
     SHOW_SQL: bool = Field(False, description="Log every SQL statement (SQLAlchemy echo); for development")
-    POOL_SIZE: int | None = Field(None, ge=1, description="Connections kept open (None: SQLAlchemy's default, 5)")
-    MAX_OVERFLOW: int | None = Field(None, ge=0, description="Extra connections allowed under load (default 10)")
-    POOL_TIMEOUT: float | None = Field(None, gt=0, description="Seconds to wait for a free connection (default 30)")
+    POOL_SIZE: int | None = Field(
+        None, ge=1, description="Connections kept open (None: SQLAlchemy's default, 5)"
+    )
+    MAX_OVERFLOW: int | None = Field(
+        None, ge=0, description="Extra connections allowed under load (default 10)"
+    )
+    POOL_TIMEOUT: float | None = Field(
+        None, gt=0, description="Seconds to wait for a free connection (default 30)"
+    )
     POOL_RECYCLE: int = Field(1800, description="Reopen connections older than this many seconds (-1: never)")
-    POOL_PRE_PING: bool = Field(True, description="Test a connection before handing it out (survives DB restarts)")
+    POOL_PRE_PING: bool = Field(
+        True, description="Test a connection before handing it out (survives DB restarts)"
+    )
     ENGINE_OPTIONS: dict[str, Any] = Field(
-        default_factory=dict, description="Extra keyword arguments for create_async_engine (e.g. connect_args)"
+        default_factory=dict,
+        description="Extra keyword arguments for create_async_engine (e.g. connect_args)",
     )
     SQLITE_FOREIGN_KEYS: bool = Field(
         True, description="Enforce foreign keys on SQLite (PRAGMA foreign_keys=ON), as PostgreSQL does"

@@ -124,7 +124,9 @@ async def no_result_response(req: Request, exc: BaseException) -> Response:
 def install_error_handlers(app: Surge) -> None:
     """Register the default handlers unless the app already handles these errors specifically."""
     registry = app.exception_registry
-    handlers: tuple[tuple[type[BaseException], Callable[[Request, BaseException], Awaitable[Response]]], ...] = (
+    handlers: tuple[
+        tuple[type[BaseException], Callable[[Request, BaseException], Awaitable[Response]]], ...
+    ] = (
         (IntegrityError, integrity_error_response),
         (NoResultFound, no_result_response),
     )

@@ -98,7 +98,9 @@ class SqlDatabase(BaseExtension):
         try:
             engine = create_async_engine(url, **options)
         except NoSuchModuleError:
-            raise ImproperlyConfigured(f"{key}: unknown database dialect {url.drivername!r} in {shown}") from None
+            raise ImproperlyConfigured(
+                f"{key}: unknown database dialect {url.drivername!r} in {shown}"
+            ) from None
         except ImportError as exc:
             package = exc.name or url.get_driver_name()
             if package in _SURGE_DRIVERS:
@@ -114,7 +116,9 @@ class SqlDatabase(BaseExtension):
                 "use sqlite+aiosqlite:// or postgresql+asyncpg://"
             ) from None
         except (TypeError, ArgumentError) as exc:
-            raise ImproperlyConfigured(f"{self.configs_name}: cannot create the engine for {shown}: {exc}") from None
+            raise ImproperlyConfigured(
+                f"{self.configs_name}: cannot create the engine for {shown}: {exc}"
+            ) from None
         if url.get_backend_name() == "sqlite" and config.SQLITE_FOREIGN_KEYS:
             event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
         return engine
@@ -223,13 +227,13 @@ class SqlDatabase(BaseExtension):
     def managed_session(self, func: F) -> F:
         """Inject a session as ``SESSION_NAME``; commit when the handler returns, roll back on
         any exception, always close. Returns ``func`` unchanged (metadata only)."""
-        add_endpoint_wrapper(func, ManagedSession(self))
+        add_endpoint_wrapper(func, ManagedSession(self, func))
         return func
 
     def readonly_session(self, func: F) -> F:
         """Inject a session as ``SESSION_NAME`` that never commits; anything written is rolled
         back when it closes. Returns ``func`` unchanged (metadata only)."""
-        add_endpoint_wrapper(func, ReadOnlySession(self))
+        add_endpoint_wrapper(func, ReadOnlySession(self, func))
         return func
 
     def __repr__(self) -> str:

@@ -123,7 +123,9 @@ class AsyncQuery(Generic[T]):
         counted = select(func.count()).select_from(self._statement.order_by(None).subquery())
         return int((await self._session.execute(counted)).scalar_one())
 
-    async def paginate(self, page: int = 1, per_page: int = 10, max_per_page: int | None = None) -> dict[str, Any]:
+    async def paginate(
+        self, page: int = 1, per_page: int = 10, max_per_page: int | None = None
+    ) -> dict[str, Any]:
         """One page of results with the totals a pager needs.
 
         Returns:

@@ -7,9 +7,11 @@ signature and docstring (OpenAPI stays intact) and the decorators work in any or
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -29,33 +31,41 @@ class ReadOnlySessionError(RuntimeError):
 
 
 class ReadOnlySyncSession(Session):
-    """The sync half of a read-only ``AsyncSession``: it refuses to commit.
+    """The sync half of a read-only ``AsyncSession``: every way of committing is refused.
 
     Writes that reach the database (a flush) stay in the transaction, which is rolled back
     when the session closes.
     """
 
-    def commit(self) -> None:
-        """Refuse: the endpoint declared that it only reads.
 
-        Raises:
-            ReadOnlySessionError: always.
-        """
-        raise ReadOnlySessionError("This session comes from @readonly_session and cannot commit")
+@event.listens_for(ReadOnlySyncSession, "before_commit")
+def _refuse_commit(session: Session) -> None:
+    # An event rather than a commit() override: it also stops `async with session.begin():`.
+    raise ReadOnlySessionError("This session comes from @readonly_session and cannot commit")
 
 
 class _SessionStep:
-    """Shared part of both steps: which database, which kwarg."""
+    """Shared part of both steps: which database, which handler, which kwarg."""
 
-    __slots__ = ("_db",)
+    __slots__ = ("_db", "_func")
 
-    def __init__(self, db: SqlDatabase) -> None:
+    def __init__(self, db: SqlDatabase, func: Callable[..., Any]) -> None:
         self._db = db
+        self._func = func
 
     @property
     def provides(self) -> tuple[str, ...]:
         """The handler kwarg the session is injected as (``SESSION_NAME``), read at startup."""
         return (self._db.session_name,)
+
+    def _injected_name(self) -> str | None:
+        """``SESSION_NAME`` if the handler takes it; a handler without it still gets a session
+        for ``Model.query()`` (decided once, at startup)."""
+        name = self._db.session_name
+        parameters = inspect.signature(self._func).parameters
+        if name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
+            return name
+        return None
 
 
 class ManagedSession(_SessionStep):
@@ -66,12 +76,13 @@ class ManagedSession(_SessionStep):
     def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
         """The step's per-request callable (built once, at startup)."""
         make: Callable[[], AsyncSession] = self._db.create_session
-        name = self._db.session_name
+        name = self._injected_name()
         db_name = self._db.db_name
 
         async def managed(req: Request, kwargs: dict[str, Any]) -> Any:
             session = make()
-            kwargs[name] = session
+            if name is not None:
+                kwargs[name] = session
             token = set_current(db_name, session)
             try:
                 result = await call_next(req, kwargs)
@@ -95,12 +106,13 @@ class ReadOnlySession(_SessionStep):
     def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
         """The step's per-request callable (built once, at startup)."""
         make: Callable[[], AsyncSession] = self._db.create_readonly_session
-        name = self._db.session_name
+        name = self._injected_name()
         db_name = self._db.db_name
 
         async def readonly(req: Request, kwargs: dict[str, Any]) -> Any:
             session = make()
-            kwargs[name] = session
+            if name is not None:
+                kwargs[name] = session
             token = set_current(db_name, session)
             try:
                 return await call_next(req, kwargs)

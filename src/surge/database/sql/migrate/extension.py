@@ -92,12 +92,16 @@ class Migrate(BaseExtension):
         config.set_main_option("path_separator", "os")
         if self._sync_uri:
             config.set_main_option("sqlalchemy.url", self._sync_uri.replace("%", "%%"))
-        config.attributes["target_metadata"] = metadata if metadata is None or len(metadata) != 1 else metadata[0]
+        config.attributes["target_metadata"] = (
+            metadata if metadata is None or len(metadata) != 1 else metadata[0]
+        )
         return config
 
     async def _run(self, step: Callable[[Config], Any], autogenerate: bool = False) -> None:
         if not os.path.isfile(os.path.join(self.directory, "env.py")):
-            raise MigrationError(f"No migrations folder at {self.directory}: run {self.command_prefix}db-init first")
+            raise MigrationError(
+                f"No migrations folder at {self.directory}: run {self.command_prefix}db-init first"
+            )
         metadata: list[MetaData] | None = None
         if autogenerate:
             metadata = self._db.metadatas

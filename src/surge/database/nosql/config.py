@@ -1,0 +1,67 @@
+"""The ``NOSQL_DATABASE`` config section, validated once at startup."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from surge._imports import import_string
+from surge.database.nosql.backends.base import AsyncNoSqlBackendBase
+from surge.exceptions.config import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+
+__all__ = ["NoSqlDatabaseConfig", "load_nosql_config"]
+
+
+class NoSqlDatabaseConfig(BaseModel):
+    """Keys of the ``NOSQL_DATABASE`` section (other keys are kept for custom backends)."""
+
+    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+
+    BACKEND: type[AsyncNoSqlBackendBase] = Field(description="Backend class (or 'module:Class')")
+    DATABASE_URI: str = Field(description="Connection string (mongodb://..., sqlite:///path.db)")
+    DATABASE: str | None = Field(None, description="Database name, for backends that have one")
+    DB_INJECT_NAME: str = Field("db", description="Handler argument that receives the database")
+    SESSION_NAME: str = Field("session", description="Handler argument that receives the session")
+    TABLE_PREFIX: str = Field(
+        "", pattern=r"^[A-Za-z0-9_]*$", description="SqliteJsonBackend: prefix of the collection tables"
+    )
+    SERVER_SELECTION_TIMEOUT_MS: int = Field(5000, gt=0, description="MongoBackend: how long to look for a server")
+
+    @field_validator("BACKEND", mode="before")
+    @classmethod
+    def _import_backend(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                value = import_string(value, "BACKEND")
+            except ImproperlyConfigured as exc:
+                raise ValueError(str(exc)) from None
+        if not (isinstance(value, type) and issubclass(value, AsyncNoSqlBackendBase)):
+            raise ValueError(f"must be a subclass of AsyncNoSqlBackendBase, got {value!r}")
+        return value
+
+
+def load_nosql_config(app: Surge, section: str) -> NoSqlDatabaseConfig:
+    """Validate the config section named ``section``.
+
+    Raises:
+        ImproperlyConfigured: the section is missing or a key is invalid; the message names
+            ``SECTION.KEY``.
+    """
+    raw = app.get_conf(section, None)
+    if raw is None:
+        raise ImproperlyConfigured(f"Missing config section {section} for NoSqlDatabase")
+    if hasattr(raw, "model_dump"):
+        raw = raw.model_dump()
+    if not isinstance(raw, dict):
+        raise ImproperlyConfigured(f"{section} must be a dict, got {type(raw).__name__}")
+    try:
+        return NoSqlDatabaseConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{section}.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ImproperlyConfigured(f"Invalid configuration: {problems}") from None

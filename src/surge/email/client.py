@@ -1,0 +1,171 @@
+"""``EmailClient``: send plain, HTML and templated mail over SMTP with aiosmtplib."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from email.message import EmailMessage
+from typing import TYPE_CHECKING, Any
+
+from surge.email.config import EmailClientConfig, SmtpSettings, smtp_settings
+from surge.email.exceptions import EmailSendError
+from surge.email.message import Recipients, build_message, html_to_text, recipients_list
+from surge.exceptions.config import MissingDependency
+from surge.extension import BaseExtension
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+
+__all__ = ["EmailClient"]
+
+
+class EmailClient(BaseExtension):
+    """Sends e-mail through the SMTP server of ``EMAIL_CLIENT``.
+
+    Each send opens one SMTP conversation (connect, TLS, login, send, quit), so the client
+    holds no connection between mails and has nothing to clean up.
+    """
+
+    def __init__(self, configs_name: str = "EMAIL_CLIENT") -> None:
+        super().__init__(configs_name)
+        self._settings: SmtpSettings | None = None
+
+    def init_app(self, app: Surge) -> None:
+        """Validate ``EMAIL_CLIENT``.
+
+        Raises:
+            ImproperlyConfigured: a key is missing or invalid; the message names it.
+            MissingDependency: aiosmtplib is not installed.
+        """
+        try:
+            import aiosmtplib  # noqa: F401
+        except ImportError:
+            raise MissingDependency("aiosmtplib", "email") from None
+        super().init_app(app)
+        config = self.load_config(app, EmailClientConfig, required=True)
+        self._settings = smtp_settings(config, self.configs_name)
+
+    @property
+    def settings(self) -> SmtpSettings:
+        """The resolved connection settings.
+
+        Raises:
+            RuntimeError: the extension is not initialized.
+        """
+        if self._settings is None:
+            raise RuntimeError("EmailClient is not initialized: list it in EXTENSIONS")
+        return self._settings
+
+    async def send_email(
+        self,
+        to_address: Recipients,
+        subject: str,
+        body: str,
+        attachments: Mapping[str, bytes] | None = None,
+        *,
+        html: str | None = None,
+        cc: Recipients = None,
+        bcc: Recipients = None,
+        reply_to: str | None = None,
+    ) -> None:
+        """Send ``body`` as plain text (with ``html`` as an HTML alternative when given).
+
+        Args:
+            to_address: one address, a comma-separated string, or a list.
+            attachments: file name -> content; the MIME type is guessed from the name.
+            cc: carbon-copy recipients (visible to everyone).
+            bcc: blind-copy recipients (in the SMTP envelope only, never in a header).
+
+        Raises:
+            EmailSendError: the server was unreachable, refused the login, or refused a
+                recipient.
+            ValueError: there is no recipient.
+        """
+        to, copies, blind = recipients_list(to_address), recipients_list(cc), recipients_list(bcc)
+        message = build_message(self.settings.sender_header, to, subject, body, html, attachments, copies, reply_to)
+        await self.send_message(message, [*to, *copies, *blind])
+
+    async def send_email_with_template(
+        self,
+        to_address: Recipients,
+        subject: str,
+        template_path: str,
+        attachments: Mapping[str, bytes] | None = None,
+        context: dict[str, Any] | None = None,
+        *,
+        text_template_path: str | None = None,
+        cc: Recipients = None,
+        bcc: Recipients = None,
+        reply_to: str | None = None,
+    ) -> None:
+        """Render ``template_path`` (from the app's templates folder) as the HTML part.
+
+        The plain-text part comes from ``text_template_path``, else from a ``.txt`` template
+        next to the HTML one (``welcome.html`` -> ``welcome.txt``), else from the HTML with
+        its tags stripped.
+
+        Raises:
+            EmailSendError: see :meth:`send_email`.
+            jinja2.TemplateNotFound: the template does not exist.
+        """
+        templates = self.app.templates
+        context = context or {}
+        html = await templates.render(template_path, context)
+        text_path = text_template_path or _sibling_text_template(templates.environment, template_path)
+        text = await templates.render(text_path, context) if text_path else html_to_text(html)
+        await self.send_email(
+            to_address, subject, text, attachments, html=html, cc=cc, bcc=bcc, reply_to=reply_to
+        )
+
+    async def send_message(self, message: EmailMessage, recipients: list[str]) -> None:
+        """Send a ready-made message to ``recipients`` (the SMTP envelope).
+
+        Raises:
+            EmailSendError: the conversation failed or a recipient was refused.
+        """
+        import aiosmtplib
+
+        settings = self.settings
+        if not recipients:
+            raise ValueError("An e-mail needs at least one recipient")
+        where = f"{settings.host}:{settings.port}"
+        try:
+            refused, _ = await aiosmtplib.send(
+                message,
+                sender=settings.envelope_sender,
+                recipients=recipients,
+                hostname=settings.host,
+                port=settings.port,
+                username=settings.username,
+                password=settings.password,
+                use_tls=settings.implicit_tls,
+                start_tls=settings.start_tls,
+                validate_certs=settings.validate_certs,
+                cert_bundle=settings.cert_bundle,
+                timeout=settings.timeout,
+            )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            details = {str(err.recipient): f"{err.code} {err.message}" for err in exc.recipients}
+            raise EmailSendError(f"SMTP server {where} refused every recipient: {details}", details) from exc
+        except aiosmtplib.SMTPResponseException as exc:
+            raise EmailSendError(f"SMTP server {where} answered {exc.code} {exc.message}") from exc
+        except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
+            raise EmailSendError(f"Sending e-mail through {where} failed: {exc}") from exc
+        if refused:
+            details = {str(addr): f"{reply.code} {reply.message}" for addr, reply in refused.items()}
+            raise EmailSendError(
+                f"SMTP server {where} refused some recipients (the others were sent the mail): {details}", details
+            )
+
+
+def _sibling_text_template(environment: Any, template_path: str) -> str | None:
+    import jinja2
+
+    stem, dot, _ = template_path.rpartition(".")
+    if not dot:
+        return None
+    candidate = f"{stem}.txt"
+    try:
+        environment.get_template(candidate.lstrip("/"))
+    except jinja2.TemplateNotFound:
+        return None
+    return candidate

@@ -1,0 +1,60 @@
+"""Web security: sessions, CSRF, flash messages, one-time tokens, TOTP, rate limits, headers, hosts."""
+
+from surge.security._context import current_request
+from surge.security.csrf import (
+    CSRF,
+    CSRFError,
+    csrf_exempt,
+    csrf_input,
+    csrf_token,
+    rotate_csrf_token,
+    verify_csrf_token,
+)
+from surge.security.flash import flash, get_flashed_messages
+from surge.security.headers import SecurityHeaders
+from surge.security.hosts import AllowedHosts, InvalidHost
+from surge.security.limits import Limit, parse_limit
+from surge.security.otp import (
+    generate_totp_secret,
+    totp_now,
+    totp_provisioning_uri,
+    verify_totp,
+    verify_totp_once,
+)
+from surge.security.rate_limit import RateLimiter, RateLimitExceeded, rate_limit
+from surge.security.session import Session
+from surge.security.sessions import Sessions
+from surge.security.stores import MemoryStore, RedisStore, SecurityStore
+from surge.security.tokens import OneTimeTokens
+
+__all__ = [
+    "AllowedHosts",
+    "CSRF",
+    "CSRFError",
+    "InvalidHost",
+    "Limit",
+    "MemoryStore",
+    "OneTimeTokens",
+    "RateLimitExceeded",
+    "RateLimiter",
+    "RedisStore",
+    "SecurityHeaders",
+    "SecurityStore",
+    "Session",
+    "Sessions",
+    "csrf_exempt",
+    "csrf_input",
+    "csrf_token",
+    "current_request",
+    "flash",
+    "generate_totp_secret",
+    "get_flashed_messages",
+    "parse_limit",
+    "rate_limit",
+    "rotate_csrf_token",
+    "totp_now",
+    "totp_provisioning_uri",
+    "verify_csrf_token",
+    "verify_totp",
+    "verify_totp_once",
+]

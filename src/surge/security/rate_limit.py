@@ -1,0 +1,257 @@
+"""Rate limiting: ``@rate_limit("10/minute")`` per endpoint, ``DEFAULT_LIMITS`` for every request.
+
+Counting uses fixed windows in a :class:`SecurityStore`: in memory for one process, in Redis
+so that every process behind a load balancer shares the same counters (config section
+``RATE_LIMITER``). Refused requests get 429 with ``Retry-After``; every counted response
+carries ``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset`` and
+``RateLimit-Policy`` (IETF draft "RateLimit header fields for HTTP").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from surge.controller.spec import CallNext, add_endpoint_wrapper
+from surge.exceptions.config import ImproperlyConfigured
+from surge.exceptions.http import TooManyRequests
+from surge.extension import BaseExtension
+from surge.http.response import Response
+from surge.middleware.base import MiddlewareBase
+from surge.security._lookup import find_extension
+from surge.security._respond import error_response
+from surge.security.limits import Limit, parse_limit
+from surge.security.stores import SecurityStore, create_store
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.http.request import Request
+
+__all__ = ["RateLimitExceeded", "RateLimiter", "RateLimiterConfig", "rate_limit"]
+
+KeyFunction = Callable[["Request"], str]
+
+
+class RateLimitExceeded(TooManyRequests):
+    """A rate limit was hit (429); its headers say when to retry."""
+
+    default_message = "Too many requests"
+
+
+class RateLimiterConfig(BaseModel):
+    """Keys of ``RATE_LIMITER = {...}``; every key is optional."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ENABLED: bool = Field(True, description="Turn every limit off (e.g. in tests)")
+    BACKEND: Literal["memory", "redis"] = Field("memory", description="memory: one process; redis: shared")
+    REDIS_URL: str | None = Field(None, description="Redis URL, required by the redis backend")
+    KEY_PREFIX: str = Field("surge:ratelimit:", description="Prefix of the store keys")
+    DEFAULT_LIMITS: list[str] = Field(default_factory=list, description="Limits on every request, per client IP")
+    EXEMPT_PATHS: list[str] = Field(default_factory=list, description="Path prefixes the default limits skip")
+    HEADERS_ENABLED: bool = Field(True, description="Send the RateLimit-* headers")
+    PROXY_COUNT: int = Field(
+        0, ge=0, description="Proxies in front of the app; the client IP is read from X-Forwarded-For past them"
+    )
+
+
+def _identity(user: Any) -> str:
+    if isinstance(user, Mapping):
+        for name in ("sub", "id", "user_id", "username"):
+            if user.get(name) is not None:
+                return str(user[name])
+    for name in ("id", "user_id", "username"):
+        value = getattr(user, name, None)
+        if value is not None:
+            return str(value)
+    return str(user)
+
+
+class RateLimiter(BaseExtension):
+    """Counts hits and refuses the ones over the limit."""
+
+    def __init__(self, configs_name: str | None = None) -> None:
+        super().__init__(configs_name)
+        self._config: RateLimiterConfig | None = None
+        self._store: SecurityStore | None = None
+        self.default_limits: tuple[Limit, ...] = ()
+
+    def init_app(self, app: Surge) -> None:
+        """Validate ``RATE_LIMITER``, open the store, install the global limits.
+
+        Raises:
+            ImproperlyConfigured: a key is invalid (a malformed limit is named with its index).
+        """
+        config = self.load_config(app, RateLimiterConfig)
+        limits = []
+        for index, text in enumerate(config.DEFAULT_LIMITS):
+            try:
+                limits.append(parse_limit(text))
+            except ValueError as exc:
+                raise ImproperlyConfigured(f"{self.configs_name}.DEFAULT_LIMITS.{index}: {exc}") from None
+        super().init_app(app)
+        self._config = config
+        self.default_limits = tuple(limits)
+        self._store = create_store(self.configs_name, config.BACKEND, config.REDIS_URL, config.KEY_PREFIX)
+        if config.ENABLED and limits:
+            app.add_middleware(type("GlobalRateLimitMiddleware", (GlobalRateLimitMiddleware,), {"extension": self}))
+
+    @property
+    def config(self) -> RateLimiterConfig:
+        """The validated ``RATE_LIMITER`` section."""
+        if self._config is None:
+            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        return self._config
+
+    @property
+    def store(self) -> SecurityStore:
+        """Where the counters live."""
+        if self._store is None:
+            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        return self._store
+
+    def client_ip(self, req: Request) -> str:
+        """The client's IP: the peer address, or the X-Forwarded-For entry ``PROXY_COUNT`` hops back."""
+        proxies = self.config.PROXY_COUNT
+        if proxies:
+            forwarded = [hop.strip() for hop in req.headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+            if forwarded:
+                return forwarded[-proxies] if len(forwarded) >= proxies else forwarded[0]
+        client = req.client
+        return client[0] if client else "unknown"
+
+    def key_for(self, req: Request, key: str | KeyFunction) -> str:
+        """The counter key of ``req``: by ``"ip"``, by ``"user"`` (the IP when nobody is logged in), or custom."""
+        if key == "ip":
+            return "ip:" + self.client_ip(req)
+        if key == "user":
+            user = req.user
+            return "ip:" + self.client_ip(req) if user is None else "user:" + _identity(user)
+        assert callable(key)
+        return "key:" + str(key(req))
+
+    async def check(self, scope: str, key: str, limits: Sequence[Limit]) -> dict[str, str]:
+        """Count one hit of ``key`` against each limit.
+
+        Returns:
+            The RateLimit-* headers to send (empty when ``HEADERS_ENABLED`` is off).
+
+        Raises:
+            RateLimitExceeded: one limit is exceeded; its headers include ``Retry-After``.
+        """
+        store = self.store
+        tightest: tuple[Limit, int, int] | None = None
+        retry_after = 0
+        for limit in limits:
+            count, reset = await store.hit(f"{scope}:{limit.amount}/{limit.window}:{key}", limit.window)
+            remaining = max(0, limit.amount - count)
+            if count > limit.amount:
+                retry_after = max(retry_after, reset)
+            if tightest is None or remaining < tightest[1]:
+                tightest = (limit, remaining, reset)
+        headers: dict[str, str] = {}
+        if tightest is not None and self.config.HEADERS_ENABLED:
+            limit, remaining, reset = tightest
+            headers = {
+                "RateLimit-Limit": str(limit.amount),
+                "RateLimit-Remaining": str(remaining),
+                "RateLimit-Reset": str(reset),
+                "RateLimit-Policy": ", ".join(item.policy for item in limits),
+            }
+        if retry_after:
+            raise RateLimitExceeded(headers={**headers, "Retry-After": str(retry_after)})
+        return headers
+
+    def limit(self, *limits: str, key: str | KeyFunction = "ip", scope: str | None = None) -> Callable[[Any], Any]:
+        """:func:`rate_limit`, spelled as a method of the extension."""
+        return rate_limit(*limits, key=key, scope=scope)
+
+    async def shutdown(self) -> None:
+        """Close the store's connections."""
+        if self._store is not None:
+            await self._store.close()
+
+
+class _RateLimitStep:
+    """The endpoint wrapper behind ``@rate_limit``."""
+
+    __slots__ = ("key", "limits", "scope", "where")
+
+    provides: tuple[str, ...] = ()
+
+    def __init__(self, limits: tuple[Limit, ...], key: str | KeyFunction, scope: str, where: str) -> None:
+        self.limits = limits
+        self.key = key
+        self.scope = scope
+        self.where = where
+
+    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+        limiter = find_extension(app, RateLimiter)
+        if limiter is None:
+            raise ImproperlyConfigured(f"@rate_limit on {self.where} needs the RateLimiter extension in EXTENSIONS")
+        if not limiter.config.ENABLED:
+            return call_next
+        limits, key, scope = self.limits, self.key, self.scope
+
+        async def limited(req: Request, kwargs: dict[str, Any]) -> Any:
+            headers = await limiter.check(scope, limiter.key_for(req, key), limits)
+            result = await call_next(req, kwargs)
+            if headers:
+                target = result if isinstance(result, Response) else req.response
+                target.headers.update(headers)
+            return result
+
+        return limited
+
+
+def rate_limit(*limits: str, key: str | KeyFunction = "ip", scope: str | None = None) -> Callable[[Any], Any]:
+    """Limit how often an endpoint may be called.
+
+    Args:
+        limits: one or more expressions (``"5/minute"``, ``"100/day"``); all apply.
+        key: ``"ip"`` (default), ``"user"`` (needs the user loaded: write the decorator below
+            ``@auth.login_required``; anonymous requests count by IP), or ``key(req) -> str``.
+        scope: counters are per endpoint; endpoints given the same scope share them.
+
+    Raises:
+        ImproperlyConfigured: no limit, a malformed one, or an unknown key.
+    """
+
+    def decorator(func: Any) -> Any:
+        where = f"{func.__module__}.{func.__qualname__}"
+        if not limits:
+            raise ImproperlyConfigured(f"@rate_limit on {where}: give at least one limit, e.g. '10/minute'")
+        if not (key in ("ip", "user") or callable(key)):
+            raise ImproperlyConfigured(f"@rate_limit on {where}: key must be 'ip', 'user' or a function of the request")
+        try:
+            parsed = tuple(parse_limit(text) for text in limits)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"@rate_limit on {where}: {exc}") from None
+        return add_endpoint_wrapper(func, _RateLimitStep(parsed, key, scope or where, where))
+
+    return decorator
+
+
+class GlobalRateLimitMiddleware(MiddlewareBase):
+    """``DEFAULT_LIMITS`` on every request, per client IP (before routing: 404s count too)."""
+
+    extension: ClassVar[RateLimiter]
+
+    def __init__(self, app: Surge, next_app: Any) -> None:
+        super().__init__(app, next_app)
+        self._exempt = tuple(self.extension.config.EXEMPT_PATHS)
+
+    async def middleware(self, req: Request) -> Response:
+        limiter = self.extension
+        if self._exempt and req.path.startswith(self._exempt):
+            return await self.next(req)
+        try:
+            headers = await limiter.check("global", "ip:" + limiter.client_ip(req), limiter.default_limits)
+        except RateLimitExceeded as exc:
+            return await error_response(req, exc)
+        response = await self.next(req)
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response

@@ -1,0 +1,6 @@
+"""Scheduled jobs and background tasks: subclass ``TaskManager``, mark methods ``@schedule_job``."""
+
+from surge.task_manager.decorators import schedule_job
+from surge.task_manager.manager import TaskManager
+
+__all__ = ["TaskManager", "schedule_job"]

@@ -1,0 +1,51 @@
+"""The module-level function that scheduled jobs point at.
+
+Persistent job stores save a job's callable as a ``"module:name"`` reference, which a bound
+method of a TaskManager instance cannot be. Jobs of TaskManager methods therefore reference
+:func:`run_method` with the manager's key and the method name, and the running manager is
+looked up here when the job fires, in whichever process holds the scheduler lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from surge.task_manager.manager import TaskManager
+
+__all__ = ["RUNNER_REF", "activate", "deactivate", "run_method"]
+
+RUNNER_REF = "surge.task_manager._runner:run_method"
+
+_active: dict[str, TaskManager] = {}
+
+
+def activate(key: str, manager: TaskManager) -> None:
+    """Make ``manager`` the one that runs jobs stored under ``key`` in this process."""
+    _active[key] = manager
+
+
+def deactivate(key: str, manager: TaskManager) -> None:
+    """Forget ``manager`` (if it is still the active one for ``key``)."""
+    if _active.get(key) is manager:
+        del _active[key]
+
+
+async def run_method(manager_key: str, method_name: str, *args: Any, **kwargs: Any) -> Any:
+    """Run ``method_name`` of the active manager ``manager_key`` (sync methods in a thread).
+
+    Raises:
+        LookupError: no manager with that key is running in this process.
+    """
+    manager = _active.get(manager_key)
+    if manager is None:
+        raise LookupError(f"No running TaskManager with configs_name {manager_key!r} in this process")
+    method = getattr(manager, method_name)
+    if inspect.iscoroutinefunction(method):
+        return await method(*args, **kwargs)
+    result = await asyncio.to_thread(method, *args, **kwargs)
+    if inspect.isawaitable(result):
+        return await result
+    return result

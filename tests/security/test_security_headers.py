@@ -1,0 +1,155 @@
+"""Security headers on every response, HSTS on HTTPS only, CSP opt-in; ALLOWED_HOSTS."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from surge import Request, Response
+from surge.controller import Controller, get, path, post
+from surge.exceptions import ImproperlyConfigured
+from surge.security import CSRF, AllowedHosts, SecurityHeaders, Sessions
+from surge.security.hosts import host_allowed, split_host
+from surge.testing import TestClient
+
+
+@path("/")
+class Pages(Controller):
+    @get("/")
+    async def index(self, req: Request) -> Response:
+        return req.response.text("hello")
+
+    @get("/framed")
+    async def framed(self, req: Request) -> Response:
+        return req.response.text("embeddable").set_header("X-Frame-Options", "SAMEORIGIN")
+
+    @post("/form")
+    async def form(self, req: Request) -> Response:
+        req.session["x"] = 1
+        return req.response.text("ok")
+
+
+async def test_default_headers(make_app: Any) -> None:
+    app = make_app(extensions=[SecurityHeaders()], controllers=[Pages])
+    async with TestClient(app) as client:
+        response = await client.get("/")
+        missing = await client.get("/nowhere")
+    for checked in (response, missing):
+        assert checked.headers["x-content-type-options"] == "nosniff"
+        assert checked.headers["x-frame-options"] == "DENY"
+        assert checked.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert checked.headers["cross-origin-opener-policy"] == "same-origin"
+        assert "strict-transport-security" not in checked.headers  # plain HTTP
+        assert "content-security-policy" not in checked.headers  # opt-in
+    assert missing.status_code == 404
+
+
+async def test_hsts_on_https(make_app: Any) -> None:
+    app = make_app(extensions=[SecurityHeaders()], controllers=[Pages])
+    async with TestClient(app, base_url="https://testserver") as client:
+        response = await client.get("/")
+    assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+
+
+async def test_configured_headers(make_app: Any) -> None:
+    section = {
+        "CONTENT_SECURITY_POLICY": "default-src 'self'",
+        "X_FRAME_OPTIONS": None,
+        "HSTS_SECONDS": 600,
+        "HSTS_INCLUDE_SUBDOMAINS": False,
+        "HSTS_PRELOAD": True,
+        "EXTRA": {"Permissions-Policy": "camera=()"},
+    }
+    app = make_app(extensions=[SecurityHeaders()], controllers=[Pages], SECURITY_HEADERS=section)
+    async with TestClient(app, base_url="https://testserver") as client:
+        response = await client.get("/")
+    assert response.headers["content-security-policy"] == "default-src 'self'"
+    assert "x-frame-options" not in response.headers
+    assert response.headers["strict-transport-security"] == "max-age=600; preload"
+    assert response.headers["permissions-policy"] == "camera=()"
+
+
+async def test_csp_report_only(make_app: Any) -> None:
+    section = {"CONTENT_SECURITY_POLICY": "default-src 'self'", "CONTENT_SECURITY_POLICY_REPORT_ONLY": True}
+    app = make_app(extensions=[SecurityHeaders()], controllers=[Pages], SECURITY_HEADERS=section)
+    async with TestClient(app) as client:
+        response = await client.get("/")
+    assert response.headers["content-security-policy-report-only"] == "default-src 'self'"
+    assert "content-security-policy" not in response.headers
+
+
+async def test_a_header_set_by_the_handler_wins(make_app: Any) -> None:
+    app = make_app(extensions=[SecurityHeaders()], controllers=[Pages])
+    async with TestClient(app) as client:
+        response = await client.get("/framed")
+    assert response.headers.get_list("x-frame-options") == ["SAMEORIGIN"]
+
+
+async def test_refusals_of_inner_extensions_get_the_headers_too(make_app: Any) -> None:
+    app = make_app(extensions=[SecurityHeaders(), Sessions(), CSRF()], controllers=[Pages])
+    async with TestClient(app, base_url="https://testserver") as client:
+        client.cookies.set("session", "anything")
+        refused = await client.post("/form")
+    assert refused.status_code == 403
+    assert refused.headers["x-frame-options"] == "DENY"
+
+
+def test_bad_config_names_the_key(make_app: Any) -> None:
+    with pytest.raises(ImproperlyConfigured, match="SECURITY_HEADERS.HSTS_SECONDS"):
+        make_app(extensions=[SecurityHeaders()], SECURITY_HEADERS={"HSTS_SECONDS": -1})
+
+
+# -- ALLOWED_HOSTS -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hosts_app(make_app: Any) -> Any:
+    return make_app(
+        extensions=[SecurityHeaders(), AllowedHosts()],
+        controllers=[Pages],
+        ALLOWED_HOSTS=["example.com", ".example.org", "*.example.net", "testserver"],
+    )
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["example.com", "EXAMPLE.com:8443", "example.org", "api.example.org", "a.b.example.net", "testserver", "example.com."],
+)
+async def test_allowed_hosts_pass(hosts_app: Any, host: str) -> None:
+    async with TestClient(hosts_app) as client:
+        response = await client.get("/", headers={"Host": host})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["evil.com", "example.com.evil.com", "notexample.org", "example.net", "example.com@evil.com", "exa mple.com", ""],
+)
+async def test_other_hosts_are_400(hosts_app: Any, host: str) -> None:
+    async with TestClient(hosts_app) as client:
+        response = await client.get("/", headers={"Host": host})
+    assert response.status_code == 400
+    assert response.json() == {"status": "error", "message": "Invalid Host header"}
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_wildcard_allows_everything(make_app: Any) -> None:
+    app = make_app(extensions=[AllowedHosts()], controllers=[Pages], ALLOWED_HOSTS=["*"])
+    async with TestClient(app) as client:
+        assert (await client.get("/", headers={"Host": "anything.test"})).status_code == 200
+
+
+@pytest.mark.parametrize("value", [None, [], "example.com", ["example.com", 3]])
+def test_allowed_hosts_must_be_a_list(make_app: Any, value: Any) -> None:
+    config = {} if value is None else {"ALLOWED_HOSTS": value}
+    with pytest.raises(ImproperlyConfigured, match="ALLOWED_HOSTS"):
+        make_app(extensions=[AllowedHosts()], **config)
+
+
+def test_host_parsing() -> None:
+    assert split_host("Example.COM:80") == "example.com"
+    assert split_host("[::1]:8000") == "[::1]"
+    assert split_host("bad host") is None
+    assert host_allowed("[::1]", ("[::1]",))
+    assert not host_allowed("example.com", ("*.example.com",))
