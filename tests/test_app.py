@@ -208,7 +208,7 @@ async def test_extension_lifecycle_and_failing_startup(tmp_path) -> None:
 async def test_app_without_lifespan_compiles_on_first_request(tmp_path) -> None:
     from surge.controller import Controller, get, path
 
-    from conftest import make_app
+    from surge_testkit import make_app
 
     @path("/")
     class Api(Controller):

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import free_port
+from surge_testkit import free_port
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
 

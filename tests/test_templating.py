@@ -6,7 +6,7 @@ from surge import HttpStatus, MediaType, Request, Response
 from surge.controller import Controller, get, path, produces
 from surge.testing import TestClient
 
-from conftest import make_app
+from surge_testkit import make_app
 
 
 @path("/pages")

@@ -465,6 +465,9 @@ class Surge:
                         from surge.debug import debug_response
 
                         await debug_response(req, unhandled)(send, scope["method"] == "HEAD", req)
+                        if self.access_log:
+                            elapsed = (time.perf_counter() - started) * 1000
+                            self._logger.info(f"{req.method} {req.path} 500 {elapsed:.1f}ms")
                         raise
                 await response(send, scope["method"] == "HEAD", req)
             finally:

@@ -44,3 +44,15 @@ def make_app() -> Callable[..., Surge]:
 def redis_prefix(redis_url: str) -> str:
     """A key prefix unique to one test, so tests sharing the Redis server never collide."""
     return f"surge-test:{uuid.uuid4().hex}:"
+
+
+def set_client_cookie(client: Any, name: str, value: str) -> None:
+    """Replace the client's cookie ``name`` (as a browser would hold it for the test host)."""
+    client.cookies.delete(name)
+    client.cookies.set(name, value, domain="testserver.local")
+
+
+@pytest.fixture
+def plant_cookie() -> Callable[[Any, str, str], None]:
+    """The :func:`set_client_cookie` helper: what an attacker (or a test) puts in a browser."""
+    return set_client_cookie

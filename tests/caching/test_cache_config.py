@@ -7,13 +7,14 @@ from typing import Any
 import pytest
 from loguru import logger
 
-from conftest import make_app
 from surge import Request
 from surge.app import Surge
 from surge.caching import BaseCacheBackend, Cache, MemoryCacheBackend
 from surge.controller import Controller, get, path
 from surge.exceptions import ImproperlyConfigured
 from surge.testing import TestClient
+
+from surge_testkit import make_app
 
 cache = Cache()
 hits: list[str] = []

@@ -10,12 +10,13 @@ import pytest
 from loguru import logger
 from pydantic import BaseModel
 
-from conftest import make_app
 from surge import Request, Response
 from surge.caching import Cache
 from surge.controller import Controller, before_request, get, path, post, produces
 from surge.controller.spec import add_controller_guard
 from surge.testing import TestClient
+
+from surge_testkit import make_app
 
 cache = Cache()
 calls: dict[str, int] = {}
@@ -195,7 +196,7 @@ async def test_concurrent_misses_compute_once(client):
     requests = asyncio.gather(*(client.get("/api/slow") for _ in range(8)))
     task = asyncio.ensure_future(requests)
     async with asyncio.timeout(20):
-        while gate.get("arrived", 0) < 8:
+        while gate.get("arrived", 0) < 8:  # noqa: ASYNC110 - polling state changed by other tasks
             await asyncio.sleep(0.01)
     gate["release"].set()
     responses = await task
@@ -243,7 +244,7 @@ def warnings_logged():
 
 
 async def test_redis_down_degrades_to_a_miss(warnings_logged):
-    from conftest import free_port
+    from surge_testkit import free_port
 
     calls.clear()
     dead = f"redis://127.0.0.1:{free_port()}/0"

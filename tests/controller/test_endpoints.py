@@ -27,7 +27,7 @@ from surge.controller import (
 )
 from surge.testing import TestClient
 
-from conftest import make_app
+from surge_testkit import make_app
 
 
 class UserData(BaseModel):

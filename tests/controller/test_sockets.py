@@ -9,7 +9,7 @@ from surge.exceptions import Forbidden
 from surge.testing import TestClient
 from surge.testing.client import WebSocketDisconnect
 
-from conftest import make_app
+from surge_testkit import make_app
 
 
 @path("/api/v1/users", tags=["Users"])

@@ -14,10 +14,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from conftest import free_port, make_app
 from surge.email import EmailClient, EmailSendError, html_to_text
 from surge.exceptions import ImproperlyConfigured
 from surge.testing import TestClient
+
+from surge_testkit import free_port, make_app
 
 
 class Inbox:

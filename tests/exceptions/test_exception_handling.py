@@ -8,7 +8,7 @@ from surge.controller import Controller, consumes, get, path, post
 from surge.exceptions import BaseHttpException, CustomException, ExceptionHandler, NotFound, handles
 from surge.testing import TestClient
 
-from conftest import make_app
+from surge_testkit import make_app
 
 
 class EntityNotFound(CustomException):

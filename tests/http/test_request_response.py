@@ -8,7 +8,7 @@ from surge import Request, Response
 from surge.controller import Controller, get, path, post
 from surge.testing import TestClient
 
-from conftest import make_app
+from surge_testkit import make_app
 
 
 @path("/")

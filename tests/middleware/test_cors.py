@@ -7,7 +7,7 @@ from surge.controller import Controller, cors, delete, get, no_cors, path, post
 from surge.exceptions import NotFound
 from surge.testing import TestClient
 
-from conftest import make_app
+from surge_testkit import make_app
 
 
 @path("/api")

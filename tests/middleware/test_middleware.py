@@ -8,7 +8,7 @@ from surge.exceptions import ExceptionHandler, handles
 from surge.middleware import MiddlewareBase
 from surge.testing import TestClient
 
-from conftest import make_app
+from surge_testkit import make_app
 
 
 class TimingMW(MiddlewareBase):

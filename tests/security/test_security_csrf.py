@@ -191,7 +191,7 @@ async def test_csrf_error_is_handleable(make_app: Any) -> None:
     assert response.json() == {"csrf": "CSRF token missing"}
 
 
-async def test_disabled_check_and_custom_names(make_app: Any) -> None:
+async def test_disabled_check_and_custom_names(plant_cookie: Any, make_app: Any) -> None:
     async with TestClient(csrf_app(make_app, CSRF={"ENABLED": False}), base_url=HTTPS) as client:
         await start_session(client)
         assert (await client.post("/transfer", data={"amount": "1"})).status_code == 200
@@ -200,7 +200,7 @@ async def test_disabled_check_and_custom_names(make_app: Any) -> None:
         token = (await client.get("/token")).json()["token"]
         assert (await client.post("/api", json={}, headers={"X-XSRF": token})).status_code == 200
         client.cookies.clear()
-        client.cookies.set("remember_me", "1")
+        plant_cookie(client, "remember_me", "1")
         assert (await client.post("/api", json={})).status_code == 403
 
 

@@ -86,10 +86,10 @@ async def test_a_header_set_by_the_handler_wins(make_app: Any) -> None:
     assert response.headers.get_list("x-frame-options") == ["SAMEORIGIN"]
 
 
-async def test_refusals_of_inner_extensions_get_the_headers_too(make_app: Any) -> None:
+async def test_refusals_of_inner_extensions_get_the_headers_too(plant_cookie: Any, make_app: Any) -> None:
     app = make_app(extensions=[SecurityHeaders(), Sessions(), CSRF()], controllers=[Pages])
     async with TestClient(app, base_url="https://testserver") as client:
-        client.cookies.set("session", "anything")
+        plant_cookie(client, "session", "anything")
         refused = await client.post("/form")
     assert refused.status_code == 403
     assert refused.headers["x-frame-options"] == "DENY"

@@ -99,16 +99,16 @@ async def test_no_cookie_until_the_session_holds_something(make_app: Any, backen
     assert set_cookie_headers(read_again) == []  # reading does not extend the expiry
 
 
-async def test_tampered_cookie_gives_an_empty_session(make_app: Any, backend: dict[str, Any]) -> None:
+async def test_tampered_cookie_gives_an_empty_session(plant_cookie: Any, make_app: Any, backend: dict[str, Any]) -> None:
     async with TestClient(session_app(make_app, backend), base_url=HTTPS) as client:
         await client.post("/s", json={"role": "user"})
         genuine = client.cookies["session"]
         value, _, signature = genuine.rpartition(".")
-        client.cookies.set("session", value + "." + ("A" if signature[0] != "A" else "B") + signature[1:])
+        plant_cookie(client, "session", value + "." + ("A" if signature[0] != "A" else "B") + signature[1:])
         tampered = await client.get("/s")
-        client.cookies.set("session", "garbage")
+        plant_cookie(client, "session", "garbage")
         garbage = await client.get("/s")
-        client.cookies.set("session", genuine)
+        plant_cookie(client, "session", genuine)
         restored = await client.get("/s")
     assert tampered.json() == {}
     assert garbage.json() == {}
@@ -144,28 +144,28 @@ async def test_refresh_each_request(make_app: Any) -> None:
     assert len(set_cookie_headers(read)) == 1
 
 
-async def test_rotate_keeps_data_under_a_new_id(make_app: Any, backend: dict[str, Any]) -> None:
+async def test_rotate_keeps_data_under_a_new_id(plant_cookie: Any, make_app: Any, backend: dict[str, Any]) -> None:
     async with TestClient(session_app(make_app, backend), base_url=HTTPS) as client:
         await client.post("/s", json={"user": "ann"})
         before = client.cookies["session"]
         await client.post("/s/rotate")
         after = client.cookies["session"]
         assert (await client.get("/s")).json() == {"user": "ann"}
-        client.cookies.set("session", before)
+        plant_cookie(client, "session", before)
         replayed = await client.get("/s")
     assert before != after
     if backend["BACKEND"] != "cookie":  # server-side sessions: the old id is gone
         assert replayed.json() == {}
 
 
-async def test_invalidate_deletes_the_session(make_app: Any, backend: dict[str, Any]) -> None:
+async def test_invalidate_deletes_the_session(plant_cookie: Any, make_app: Any, backend: dict[str, Any]) -> None:
     async with TestClient(session_app(make_app, backend), base_url=HTTPS) as client:
         await client.post("/s", json={"user": "ann"})
         old = client.cookies["session"]
         response = await client.post("/s/invalidate")
         assert "session" not in client.cookies
         assert (await client.get("/s")).json() == {}
-        client.cookies.set("session", old)
+        plant_cookie(client, "session", old)
         replayed = await client.get("/s")
     assert "Max-Age=0" in set_cookie_headers(response)[0]
     if backend["BACKEND"] != "cookie":

@@ -11,12 +11,13 @@ import pytest
 from apscheduler.jobstores.base import JobLookupError
 from loguru import logger
 
-from conftest import make_app
 from surge import Request
 from surge.controller import Controller, get, path
 from surge.exceptions import ImproperlyConfigured
 from surge.task_manager import TaskManager, schedule_job
 from surge.testing import TestClient
+
+from surge_testkit import make_app
 
 runs: dict[str, list[Any]] = {}
 events: dict[str, asyncio.Event] = {}

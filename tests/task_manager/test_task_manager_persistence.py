@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from conftest import make_app
 from surge.task_manager import TaskManager, schedule_job
 from surge.task_manager.config import sync_database_url
 from surge.testing import TestClient
+
+from surge_testkit import make_app
 
 runs: list[tuple[str, Any]] = []
 
@@ -34,15 +35,25 @@ class Worker(TaskManager):
 
 async def wait_until(predicate, limit: float = 10) -> None:
     async with asyncio.timeout(limit):
-        while not predicate():
-            await asyncio.sleep(0.02)  # noqa: ASYNC110 - polling jobs that run on the scheduler
+        while not predicate():  # noqa: ASYNC110 - polling state changed by other tasks
+            await asyncio.sleep(0.02)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
+def job_store(request: pytest.FixtureRequest, tmp_path):
+    """A SQLite file (URL form) or a fresh table in the real PostgreSQL (dict form)."""
     if request.param == "sqlite":
-        return f"sqlite+aiosqlite:///{tmp_path / 'jobs.db'}"
-    return request.getfixturevalue("postgres_url")
+        yield f"sqlite+aiosqlite:///{tmp_path / 'jobs.db'}"
+        return
+    import sqlalchemy
+
+    url = sync_database_url(request.getfixturevalue("postgres_url"))
+    table = f"jobs_{uuid.uuid4().hex}"
+    yield {"class": "apscheduler.jobstores.sqlalchemy:SQLAlchemyJobStore", "url": url, "tablename": table}
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(f'DROP TABLE IF EXISTS "{table}"'))
+    engine.dispose()
 
 
 def test_sync_database_url():
@@ -51,10 +62,10 @@ def test_sync_database_url():
     assert sync_database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
 
 
-async def test_jobs_survive_a_restart(store_url):
+async def test_jobs_survive_a_restart(job_store):
     runs.clear()
     tag = uuid.uuid4().hex
-    settings = {"JOB_STORES": {"default": store_url}}
+    settings = {"JOB_STORES": {"default": job_store}}
 
     first = Worker()
     app = make_app(TASK_MANAGER=settings)
@@ -74,18 +85,15 @@ async def test_jobs_survive_a_restart(store_url):
     second = Worker()
     app = make_app(TASK_MANAGER=settings)
     app.add_extension(second)
-    try:
-        async with TestClient(app):
-            assert second.get_job("report").next_run_time == report_time  # the schedule was kept
-            assert second.get_job("heartbeat").next_run_time is None  # still paused
-            assert second.get_job(f"later-{tag}").args == (tag,)
-            await wait_until(lambda: ("function", tag) in runs)
-            assert second.get_job(f"due-{tag}") is None
-            assert not [r for r in runs if r[0] == "heartbeat"]
-            second.resume_job("heartbeat")
-            await wait_until(lambda: ("heartbeat", id(second)) in runs)
-    finally:
-        second.scheduler.remove_all_jobs()
+    async with TestClient(app):
+        assert second.get_job("report").next_run_time == report_time  # the schedule was kept
+        assert second.get_job("heartbeat").next_run_time is None  # still paused
+        assert second.get_job(f"later-{tag}").args == (tag,)
+        await wait_until(lambda: ("function", tag) in runs)
+        assert second.get_job(f"due-{tag}") is None
+        assert not [r for r in runs if r[0] == "heartbeat"]
+        second.resume_job("heartbeat")
+        await wait_until(lambda: ("heartbeat", id(second)) in runs)
 
 
 async def test_changed_schedule_replaces_the_stored_one(tmp_path):

@@ -6,7 +6,7 @@ from surge import Request, Response
 from surge.controller import Controller, get, path
 from surge.testing import SurgeTestClient, TestClient
 
-from conftest import make_app
+from surge_testkit import make_app
 
 
 @path("/")

@@ -21,10 +21,20 @@ class Config(BaseConfig):
         "app.controllers.notes:NotesApi",
         "app.controllers.pages:PagesController",
         "app.controllers.guestbook:GuestbookController",
+        "app.controllers.account:AccountController",
+        "app.controllers.account:AuthApi",
     ]
-    EXCEPTION_HANDLERS: list[str] = ["app.exceptions:DemoExceptionHandler"]
+    EXCEPTION_HANDLERS: list[str] = ["app.exceptions:DemoExceptionHandler", "app.controllers.account:AccountExceptionHandler"]
     MIDDLEWARE: list[str] = ["app.middleware:TimingMiddleware"]
-    EXTENSIONS: list[str] = ["app.database:db", "app.database:migrate"]
+    EXTENSIONS: list[str] = [
+        "app.security:security_headers",  # first: its headers reach every response
+        "app.security:limiter",
+        "app.security:sessions",
+        "app.security:csrf",  # after sessions: the CSRF secret lives in the session
+        "app.database:db",
+        "app.database:migrate",
+        "app.authentication:auth",
+    ]
     MODELS: list[str] = ["app.database:GuestbookEntry"]
     # The guestbook's SQLite file is created, tables included, at startup (CREATE_ALL).
     # Override with SQL_DATABASE='{"DATABASE_URI": "...", "CREATE_ALL": true}' in the environment.
@@ -32,3 +42,8 @@ class Config(BaseConfig):
         "DATABASE_URI": "sqlite+aiosqlite:///" + os.path.join(os.path.dirname(__file__), "..", "demo.db"),
         "CREATE_ALL": True,
     }
+    # Login sessions in a signed cookie (set BACKEND "redis" and REDIS_URL to share them between
+    # processes). The demo serves plain HTTP on 127.0.0.1, so its cookie drops the Secure flag;
+    # keep the default (True) for anything served over HTTPS.
+    SESSIONS: dict = {"COOKIE_SECURE": False, "LIFETIME": 8 * 3600}
+    RATE_LIMITER: dict = {"BACKEND": "memory"}

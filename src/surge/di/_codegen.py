@@ -106,7 +106,7 @@ def generate(
     call_next: Callable[..., Any],
     *,
     injector: Any,
-    handler: tuple[Callable[..., Any], str | None] | None,
+    handler: tuple[Callable[..., Any], str | None, bool] | None,
     websocket: bool,
     streaming: bool,
     logger: Any,
@@ -116,7 +116,9 @@ def generate(
     Three shapes: no teardown (a plain function when nothing is awaited), controller attributes
     only (the frame is reset when the handler returns), and teardown after the response (the
     cleanup is queued on the ASGI scope, or run inline for a websocket). ``handler`` (the bound
-    async handler and the name of its Request parameter) lets the function call the handler
+    async handler, the name of its Request parameter (``""`` when it is the first one, passed
+    by position), and whether extension wrappers add
+    kwargs) lets the function call the handler
     directly instead of through ``call_next`` when nothing else stands between them.
 
     The function first checks that ``plan`` is still the injector's: after the overrides
@@ -131,10 +133,10 @@ def generate(
     awaits = _steps(src, nodes, indent) or deferred or bool(plan.attrs)
     if handler is not None:
         # PERF: a direct call skips writing kwargs, the pipeline's lambda and a ``**`` unpack.
-        method, request_name = handler
-        args = ["**kwargs"]
+        method, request_name, extras = handler
+        args = ["**kwargs"] if extras else []
         if request_name is not None:
-            args.append(f"{request_name}=req")
+            args.insert(0, "req") if request_name == "" else args.append(f"{request_name}=req")
         args.extend(f"{name}={src.expr(source)}" for name, source in plan.outputs)
         call = f"{src.ref(method, 'h')}({', '.join(args)})"
     else:

@@ -97,7 +97,7 @@ class Injector:
         self.parameters: list[RequestParameter] = []
         self.run: Callable[[Request, dict[str, Any]], Awaitable[Any]] = self.dispatch
         self._call_next: CallNext | None = None
-        self._handler: tuple[Callable[..., Any], str | None] | None = None
+        self._handler: tuple[Callable[..., Any], str | None, bool] | None = None
 
     def build(self) -> _Plan:
         """Plan (raises DependencyError naming the chain)."""
@@ -153,7 +153,12 @@ class Injector:
         params = self.params
         plain = not (params.route or params.query_model or params.body or params.files)
         if func is not None and plain and not self.websocket and inspect.iscoroutinefunction(func):
-            self._handler = (func.__get__(instance), params.request_name)
+            request_name = params.request_name
+            if request_name is not None and params.signature is not None:
+                names = list(params.signature.parameters)
+                if len(names) > 1 and names[1] == request_name:  # names[0] is self
+                    request_name = ""
+            self._handler = (func.__get__(instance), request_name, bool(params.provided))
         self._call_next = call_next
         if self.plan is not None:
             self.replan()

@@ -78,8 +78,8 @@ def _compare(op: str, path: str, value: Any) -> tuple[str, list[Any]]:
 def _field(field: str, condition: Any) -> tuple[str, list[Any]]:
     path = json_path(field)
     if not (isinstance(condition, Mapping) and condition and all(str(k).startswith("$") for k in condition)):
-        sql, params = _equals(path, condition)
-        return f"({sql})", params
+        plain, plain_params = _equals(path, condition)
+        return f"({plain})", plain_params
     clauses: list[str] = []
     params: list[Any] = []
     for op, operand in condition.items():
