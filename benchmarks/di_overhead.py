@@ -16,7 +16,9 @@ receiving two injected dependencies in three shapes:
 
 The machine is shared and noisy, so plain and injected requests are timed in alternating
 batches and the overhead is the median of the per-pair ratios (a noisy stretch hits both
-sides of a pair alike). The budget is an overhead under 15% of the plain endpoint's time.
+sides of a pair alike). The budget (issue 9) is an overhead under 15% of the plain endpoint's
+time for the harness's injected endpoint, ``/di``; the exit status says whether it holds. The
+other two shapes are reported for information.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from surge.controller import Controller, get, path  # noqa: E402
 from surge.di import provider  # noqa: E402
 
 BUDGET = 0.15
+PRIMARY = "/di"  # the endpoint the harness carries (GET /di in apps/surge_app.py)
 
 
 class Settings:
@@ -175,13 +178,13 @@ def main() -> int:
     args = parser.parse_args()
     results = asyncio.run(measure(args.pairs, args.batch))
     for endpoint, row in results["endpoints"].items():
-        verdict = "ok" if row["within_budget"] else "OVER BUDGET"
+        verdict = ("ok" if row["within_budget"] else "OVER BUDGET") if endpoint == PRIMARY else "info"
         print(
             f"{endpoint:12} plain {row['plain_us']:7.2f} us  injected {row['injected_us']:7.2f} us  "
             f"overhead {row['overhead'] * 100:5.1f}%  ({verdict}, budget {BUDGET * 100:.0f}%)"
         )
     print("DI_OVERHEAD_JSON " + json.dumps(results))
-    return 0 if all(row["within_budget"] for row in results["endpoints"].values()) else 1
+    return 0 if results["endpoints"][PRIMARY]["within_budget"] else 1
 
 
 if __name__ == "__main__":

@@ -327,6 +327,7 @@ class Surge:
         for router in (self.router, self.ws_router):
             for route in router.routes:
                 self._compile_route(route, registry)
+        registry.prepare()  # checks unused providers too; hooks app-scoped values into the lifespan
         entry: Callable[[Request], Awaitable[Response]] = self._dispatch
         for middleware in reversed(self._middleware):
             entry = middleware(self, entry).middleware

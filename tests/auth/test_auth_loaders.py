@@ -124,6 +124,23 @@ async def test_bearer_openapi_security(make_app: Any) -> None:
     }
 
 
+async def test_plain_decorator_gets_the_scheme_of_the_apps_extension(make_app: Any) -> None:
+    from surge.auth import login_required
+
+    @path("/plain")
+    class Plain(Controller):
+        @get("/")
+        @login_required
+        async def index(self, req: Request) -> Response:
+            return req.response.json(req.user)
+
+    app = make_app(extensions=[TokenAuth()], controllers=[Plain])
+    async with TestClient(app):  # the scheme is filled in at startup, when the extension is known
+        document = build_openapi(app)
+    validate(document)
+    assert document["paths"]["/plain"]["get"]["security"] == [{"bearerAuth": []}]
+
+
 # -- session -------------------------------------------------------------------------------------
 
 

@@ -126,3 +126,9 @@ async def test_custom_backend_by_import_string_and_recovery():
 def test_duration_must_be_positive():
     with pytest.raises(ValueError):
         cache.cache(duration=0)
+
+
+async def test_decorator_without_the_extension_fails_at_startup():
+    app = make_app(Api)  # the Cache object is not added to this app
+    with pytest.raises(ImproperlyConfigured, match=r"Api\.value uses @cache\.cache"):
+        await app.startup()

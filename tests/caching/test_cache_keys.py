@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+import pytest
+
 from surge.caching import make_key
 from surge.caching.keys import MAX_READABLE, user_identity
 
@@ -39,3 +41,19 @@ def test_user_identity():
     assert user_identity({"username": "ann"}) == "ann"
     assert user_identity("bob") == "bob"
     assert user_identity(NoId()) is None
+
+
+@pytest.mark.parametrize("name", ["surge.caching", "surge.caching.backends", "surge.caching.keys"])
+def test_public_names_match_all(name: str) -> None:
+    """``__all__`` is sorted, complete, and names only what exists (as httpx checks)."""
+    import importlib
+
+    module = importlib.import_module(name)
+    assert module.__all__ == sorted(module.__all__)
+    assert all(hasattr(module, item) for item in module.__all__)
+    public = {
+        key for key, value in vars(module).items()
+        if not key.startswith("_") and getattr(value, "__module__", "").startswith("surge")
+        and not getattr(value, "__name__", "").startswith(name + ".")
+    }
+    assert public <= set(module.__all__)

@@ -84,6 +84,20 @@ class AttrsController(Controller):
         return {"shout": self.helper()}
 
 
+@path("/plain")
+class PlainAttrs(Controller):
+    """Only plain providers: the attributes need no teardown after the response."""
+
+    ctx: Inject[RequestContext]
+
+    @get("/whoami")
+    async def whoami(self, req: Request) -> dict[str, Any]:
+        caller = self.ctx.caller
+        for _ in range(5):
+            await asyncio.sleep(0)
+        return {"caller": self.ctx.caller, "before_sleep": caller, "same_as_param": True, "repo_shares_ctx": True}
+
+
 class ExplicitAnnotated(Controller):
     repo_label: Inject[Annotated[str, Depends(make_label)]]
 
@@ -123,7 +137,7 @@ class HookedAttrs(Controller):
 
 
 def build() -> Any:
-    app = make_app(AttrsController, ExplicitAnnotated, ChildAttrs, HookedAttrs)
+    app = make_app(AttrsController, PlainAttrs, ExplicitAnnotated, ChildAttrs, HookedAttrs)
     for func in (make_settings, make_context, make_repo):
         app.add_dependency(func)
     return app
@@ -142,11 +156,10 @@ async def test_attributes_are_the_current_request_values() -> None:
     }
 
 
-async def test_hundred_concurrent_requests_each_see_their_own_values_on_self() -> None:
+@pytest.mark.parametrize("url", ["/attrs/whoami", "/plain/whoami"])
+async def test_hundred_concurrent_requests_each_see_their_own_values_on_self(url: str) -> None:
     async with TestClient(build()) as client:
-        responses = await asyncio.gather(
-            *(client.get("/attrs/whoami", params={"caller": f"caller-{n}"}) for n in range(100))
-        )
+        responses = await asyncio.gather(*(client.get(url, params={"caller": f"caller-{n}"}) for n in range(100)))
     for n, response in enumerate(responses):
         assert response.status_code == 200
         body = response.json()

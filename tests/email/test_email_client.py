@@ -147,7 +147,7 @@ async def test_template_mail_has_html_and_text_parts(tmp_path, smtp_server, inbo
         "<p>Visit <a href='https://example.com/start'>your page</a>.</p><ul><li>one</li></ul></body></html>"
     )
     (templates / "receipt.html").write_text("<p>Total: {{ total }}</p>")
-    (templates / "receipt.txt").write_text("Total: {{ total }} (text)")
+    (templates / "receipt.txt").write_text("Total: {{ total }} <text> & more")
     async with TestClient(app):
         await mailer.send_email_with_template("ann@example.com", "Welcome", "emails/welcome.html",
                                               context={"name": "<Ann>"})
@@ -161,7 +161,7 @@ async def test_template_mail_has_html_and_text_parts(tmp_path, smtp_server, inbo
     assert "p{}" not in text
     receipt = inbox.message(1)
     assert receipt.get_content_type() == "multipart/mixed"
-    assert receipt.get_body(("plain",)).get_content().strip() == "Total: 12 (text)"
+    assert receipt.get_body(("plain",)).get_content().strip() == "Total: 12 <text> & more"  # no HTML escaping
     assert receipt.get_body(("html",)).get_content().strip() == "<p>Total: 12</p>"
     assert [part.get_filename() for part in receipt.iter_attachments()] == ["r.csv"]
 
@@ -272,3 +272,19 @@ def test_tls_mode_follows_port_by_default(tmp_path):
 
 def test_html_to_text():
     assert html_to_text("<p>a &amp; b</p><script>x()</script><p>c<br>d</p>") == "a & b\n\nc\nd\n"
+
+
+@pytest.mark.parametrize("name", ["surge.email", "surge.email.message"])
+def test_public_names_match_all(name: str) -> None:
+    """``__all__`` is sorted, complete, and names only what exists (as httpx checks)."""
+    import importlib
+
+    module = importlib.import_module(name)
+    assert module.__all__ == sorted(module.__all__)
+    assert all(hasattr(module, item) for item in module.__all__)
+    public = {
+        key for key, value in vars(module).items()
+        if not key.startswith("_") and getattr(value, "__module__", "").startswith("surge")
+        and not getattr(value, "__name__", "").startswith(name + ".")
+    }
+    assert public <= set(module.__all__)

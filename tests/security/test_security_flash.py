@@ -33,6 +33,21 @@ class FlashPages(Controller):
         flash("<b>careful</b>", "warning")
         return req.response.no_content()
 
+    @post("/logout")
+    async def logout(self, req: Request) -> Response:
+        req.session.invalidate()
+        flash("Logged out", "info")
+        return req.response.redirect("/messages")
+
+    @post("/remember")
+    async def remember(self, req: Request) -> Response:
+        req.session["user"] = "ann"
+        return req.response.no_content()
+
+    @get("/user")
+    async def user(self, req: Request) -> Response:
+        return req.response.json({"user": req.session.get("user")})
+
     @get("/show")
     async def show(self, req: Request) -> Response:
         return req.response.html_from_string(TEMPLATE)
@@ -95,6 +110,17 @@ async def test_messages_are_per_client(app: Any) -> None:
         await one.post("/save")
         assert (await other.get("/messages")).json()["first"] == []
         assert (await one.get("/messages")).json()["first"] == ["Saved", "Check your e-mail"]
+
+
+async def test_flash_after_logout_reaches_the_next_page(app: Any) -> None:
+    async with TestClient(app, base_url=HTTPS) as client:
+        await client.post("/remember")
+        before = client.cookies["session"]
+        await client.post("/logout")
+        assert client.cookies["session"] != before  # the message lives in a new session
+        assert (await client.get("/user")).json() == {"user": None}
+        assert (await client.get("/messages")).json()["first"] == ["Logged out"]
+        assert "session" not in client.cookies  # read and emptied: deleted
 
 
 def test_flash_outside_a_request_says_why() -> None:

@@ -44,6 +44,11 @@ class SessionApi(Controller):
         req.session.rotate()
         return req.response.json({"ok": True})
 
+    @post("/clear")
+    async def clear(self, req: Request) -> Response:
+        req.session.clear()
+        return req.response.json({"ok": True})
+
     @post("/invalidate")
     async def invalidate(self, req: Request) -> Response:
         req.session.invalidate()
@@ -170,6 +175,14 @@ async def test_invalidate_deletes_the_session(plant_cookie: Any, make_app: Any, 
     assert "Max-Age=0" in set_cookie_headers(response)[0]
     if backend["BACKEND"] != "cookie":
         assert replayed.json() == {}
+
+
+async def test_a_session_emptied_by_a_request_is_deleted(make_app: Any, backend: dict[str, Any]) -> None:
+    async with TestClient(session_app(make_app, backend), base_url=HTTPS) as client:
+        await client.post("/s", json={"n": 1})
+        response = await client.post("/s/clear")
+        assert "session" not in client.cookies
+    assert "Max-Age=0" in set_cookie_headers(response)[0]
 
 
 async def test_redis_keeps_the_data_with_a_ttl(make_app: Any, redis_url: str, redis_prefix: str) -> None:

@@ -142,7 +142,7 @@ async def test_background_tasks_sync_async_and_from_a_thread(client, log_message
 
 async def test_shutdown_awaits_tasks_and_cancels_the_stragglers(log_messages):
     runs.clear()
-    app = make_app(TASK_MANAGER={"SHUTDOWN_TIMEOUT": 0.5})
+    app = make_app(TASK_MANAGER={"SHUTDOWN_TIMEOUT": 2})
     manager = Scheduler()
     app.add_extension(manager)
 
@@ -204,3 +204,19 @@ def test_seed_style_config_objects_are_accepted():
     assert isinstance(manager.scheduler, AsyncIOScheduler)
     assert str(manager.scheduler.timezone) == "UTC"
     assert app.extensions["task_manager"] is manager
+
+
+@pytest.mark.parametrize("name", ["surge.task_manager"])
+def test_public_names_match_all(name: str) -> None:
+    """``__all__`` is sorted, complete, and names only what exists (as httpx checks)."""
+    import importlib
+
+    module = importlib.import_module(name)
+    assert module.__all__ == sorted(module.__all__)
+    assert all(hasattr(module, item) for item in module.__all__)
+    public = {
+        key for key, value in vars(module).items()
+        if not key.startswith("_") and getattr(value, "__module__", "").startswith("surge")
+        and not getattr(value, "__name__", "").startswith(name + ".")
+    }
+    assert public <= set(module.__all__)

@@ -23,6 +23,8 @@ class Config(BaseConfig):
         "app.controllers.guestbook:GuestbookController",
         "app.controllers.account:AccountController",
         "app.controllers.account:AuthApi",
+        "app.controllers.contact:ContactController",
+        "app.controllers.contact:StatsApi",
     ]
     EXCEPTION_HANDLERS: list[str] = ["app.exceptions:DemoExceptionHandler", "app.controllers.account:AccountExceptionHandler"]
     MIDDLEWARE: list[str] = ["app.middleware:TimingMiddleware"]
@@ -34,6 +36,9 @@ class Config(BaseConfig):
         "app.database:db",
         "app.database:migrate",
         "app.authentication:auth",
+        "app.cache:cache",
+        "app.scheduler:scheduler",
+        "app.mail:email_client",
     ]
     MODELS: list[str] = ["app.database:GuestbookEntry"]
     # The guestbook's SQLite file is created, tables included, at startup (CREATE_ALL).
@@ -43,7 +48,25 @@ class Config(BaseConfig):
         "CREATE_ALL": True,
     }
     # Login sessions in a signed cookie (set BACKEND "redis" and REDIS_URL to share them between
-    # processes). The demo serves plain HTTP on 127.0.0.1, so its cookie drops the Secure flag;
-    # keep the default (True) for anything served over HTTPS.
-    SESSIONS: dict = {"COOKIE_SECURE": False, "LIFETIME": 8 * 3600}
+    # processes), sent to the /account pages only: the other forms and the API never carry it,
+    # so the CSRF check concerns the account pages alone. The demo serves plain HTTP on
+    # 127.0.0.1, so its cookie drops the Secure flag; keep the default (True) behind HTTPS.
+    SESSIONS: dict = {"COOKIE_PATH": "/account", "COOKIE_SECURE": False, "LIFETIME": 8 * 3600}
     RATE_LIMITER: dict = {"BACKEND": "memory"}
+    # Response cache for /api/stats: in memory. {"BACKEND": "surge.caching:RedisCacheBackend",
+    # "REDIS_URL": "redis://127.0.0.1:6379/0"} shares it between worker processes.
+    CACHE: dict = {"DURATION": 60}
+    # The heartbeat job runs in this process; see docs/task_manager.md for persistent job stores
+    # and LOCK (one worker runs the jobs when several are started).
+    TASK_MANAGER: dict = {"JOB_DEFAULTS": {"coalesce": True, "max_instances": 1}}
+    # The contact form mails CONTACT_TO through a local debug SMTP server. Start one with
+    # `python -m aiosmtpd -n -l 127.0.0.1:1025` (it prints each mail), or point EMAIL_CLIENT at a
+    # real server (USE_TLS true and a login). Without a server the form answers 503.
+    CONTACT_TO: str = "owner@localhost"
+    EMAIL_CLIENT: dict = {
+        "SENDER_NAME_OR_ADDRESS": "Surge demo <demo@localhost>",
+        "SMTP_SERVER": "127.0.0.1",
+        "SMTP_PORT": 1025,
+        "USE_TLS": False,
+        "TIMEOUT": 5,
+    }

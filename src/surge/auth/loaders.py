@@ -39,14 +39,14 @@ VerifyCallback = Callable[[str, str], Any]
 
 def bearer_token(req: Request) -> str | None:
     """The token of an ``Authorization: Bearer <token>`` header (None when absent or another scheme)."""
-    scheme, _, token = req.headers.get("authorization", "").partition(" ")
+    scheme, _, token = (req.header(b"authorization") or "").partition(" ")
     token = token.strip()
     return token if scheme.lower() == "bearer" and token else None
 
 
 def basic_credentials(req: Request) -> tuple[str, str] | None:
     """``(username, password)`` of an ``Authorization: Basic`` header; None when absent or malformed."""
-    scheme, _, encoded = req.headers.get("authorization", "").partition(" ")
+    scheme, _, encoded = (req.header(b"authorization") or "").partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
         return None
     try:

@@ -12,6 +12,7 @@ from surge.caching.backends.memory import MemoryCacheBackend
 from surge.caching.config import CacheConfig
 from surge.caching.keys import make_key, user_identity
 from surge.controller.spec import CallNext, add_endpoint_wrapper
+from surge.exceptions.config import ImproperlyConfigured
 from surge.extension import BaseExtension
 from surge.http.response import Response
 
@@ -232,9 +233,18 @@ class _CachedEndpoint:
         self.duration = duration
 
     def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+        """The step's per-request callable (built once, at startup).
+
+        Raises:
+            ImproperlyConfigured: the Cache object is not an extension of this app.
+        """
         cache = self.cache
         duration = self.duration
         endpoint = self.func.__qualname__
+        if cache._app is not app:
+            raise ImproperlyConfigured(
+                f"{endpoint} uses @{cache.configs_name.lower()}.cache, but that Cache is not in this app's EXTENSIONS"
+            )
         normalize = build_normalizer(self.func)
 
         async def cached(req: Request, kwargs: dict[str, Any]) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections.abc
 import enum
+import functools
 import inspect
 import types
 import typing
@@ -88,8 +89,17 @@ def param_spec(name: str, annotation: Any, default: Any) -> ParamSpec:
     return ParamSpec(name, annotation, strip(annotation), default, marker)
 
 
+def _callable_target(func: Any) -> Any:
+    """The function behind ``func``: itself, or the ``__call__`` method of a callable object."""
+    if isinstance(func, functools.partial):
+        return func.func
+    if inspect.isroutine(func) or isinstance(func, type):
+        return func
+    return func.__call__
+
+
 def _mode(func: Any) -> Mode:
-    target = func if inspect.isfunction(func) or inspect.ismethod(func) else getattr(func, "__call__", func)
+    target = _callable_target(func)
     if isinstance(func, type):
         return Mode.VALUE
     if inspect.isasyncgenfunction(target) or inspect.isasyncgenfunction(func):
@@ -131,8 +141,7 @@ def _hints(func: Any) -> dict[str, Any]:
         for key, value in get_type_hints(func, include_extras=True).items():
             hints.setdefault(key, value)
         return hints
-    target = func if inspect.isfunction(func) or inspect.ismethod(func) else getattr(func, "__call__", func)
-    return get_type_hints(target, include_extras=True)
+    return get_type_hints(_callable_target(func), include_extras=True)
 
 
 def analyze_provider(func: Any) -> ProviderSpec:

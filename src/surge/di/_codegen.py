@@ -135,8 +135,10 @@ def generate(
         # PERF: a direct call skips writing kwargs, the pipeline's lambda and a ``**`` unpack.
         method, request_name, extras = handler
         args = ["**kwargs"] if extras else []
-        if request_name is not None:
-            args.insert(0, "req") if request_name == "" else args.append(f"{request_name}=req")
+        if request_name == "":
+            args.insert(0, "req")
+        elif request_name is not None:
+            args.append(f"{request_name}=req")
         args.extend(f"{name}={src.expr(source)}" for name, source in plan.outputs)
         call = f"{src.ref(method, 'h')}({', '.join(args)})"
     else:

@@ -6,9 +6,9 @@ providers can take what extensions injected and see the handler's exceptions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import inspect
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from surge.di._analysis import ParamSpec

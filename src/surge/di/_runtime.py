@@ -15,7 +15,7 @@ from pydantic import ConfigDict, create_model
 
 from surge.controller._params import is_list_type
 from surge.di._analysis import Mode
-from surge.di._planner import SRC_CONST, SRC_KWARG, SRC_NODE, SRC_REQUEST, SRC_SLOT, Node
+from surge.di._planner import SRC_CONST, SRC_NODE, SRC_REQUEST, SRC_SLOT, Node
 
 __all__ = [
     "AFTER_RESPONSE",

@@ -26,7 +26,7 @@ T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class Scope(str, enum.Enum):
+class Scope(enum.StrEnum):
     """How long a provided value lives.
 
     ``APP``: created once at startup, torn down at shutdown. ``REQUEST``: created once per
@@ -167,5 +167,5 @@ def provider(
 def provider_options(func: Any) -> ProviderOptions | None:
     """The options ``@provider`` recorded on ``func`` (its own, not a base class's)."""
     if isinstance(func, type):
-        return func.__dict__.get(_OPTIONS_ATTR)  # type: ignore[no-any-return]
+        return func.__dict__.get(_OPTIONS_ATTR)
     return getattr(func, _OPTIONS_ATTR, None)

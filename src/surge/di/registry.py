@@ -37,7 +37,7 @@ class _Overrides(dict[Any, Any]):
         super().__delitem__(key)
         self._registry.invalidate()
 
-    def __ior__(self, other: Any) -> _Overrides:  # type: ignore[override,misc]
+    def __ior__(self, other: Any) -> _Overrides:  # type: ignore[misc]
         self.update(other)
         return self
 
@@ -216,7 +216,8 @@ class DependencyRegistry:
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def prepare(self) -> None:
-        """Called once when the app compiles: check every registered provider, hook the lifespan.
+        """Called once when the app has compiled its endpoints: check every registered provider
+        (used or not), hook the lifespan.
 
         The hooks are added now, after every extension's, so app-scoped providers can use
         started extensions and are closed before the extensions shut down.
@@ -318,7 +319,6 @@ class DependencyRegistry:
             DependencyError: a provider is missing, a cycle, or a scope mismatch; the message
                 names the chain from the endpoint.
         """
-        self.prepare()
         roots = list(params.injected.items())
         attrs = self.controller_attributes(controller)
         if not roots and not attrs:
@@ -335,7 +335,7 @@ def registry_of(app: Surge) -> DependencyRegistry:
     registry = app.extensions.get(_KEY)
     if registry is None:
         registry = app.extensions[_KEY] = DependencyRegistry(app)
-    return registry  # type: ignore[no-any-return]
+    return registry
 
 
 def request_parameters(params: Any) -> list[RequestParameter]:

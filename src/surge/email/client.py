@@ -28,6 +28,7 @@ class EmailClient(BaseExtension):
     def __init__(self, configs_name: str = "EMAIL_CLIENT") -> None:
         super().__init__(configs_name)
         self._settings: SmtpSettings | None = None
+        self._text_environment: Any = None
 
     def init_app(self, app: Surge) -> None:
         """Validate ``EMAIL_CLIENT``.
@@ -43,6 +44,7 @@ class EmailClient(BaseExtension):
         super().init_app(app)
         config = self.load_config(app, EmailClientConfig, required=True)
         self._settings = smtp_settings(config, self.configs_name)
+        self._text_environment = None
 
     @property
     def settings(self) -> SmtpSettings:
@@ -111,10 +113,17 @@ class EmailClient(BaseExtension):
         context = context or {}
         html = await templates.render(template_path, context)
         text_path = text_template_path or _sibling_text_template(templates.environment, template_path)
-        text = await templates.render(text_path, context) if text_path else html_to_text(html)
+        text = await self._render_text(text_path, context) if text_path else html_to_text(html)
         await self.send_email(
             to_address, subject, text, attachments, html=html, cc=cc, bcc=bcc, reply_to=reply_to
         )
+
+    async def _render_text(self, template_path: str, context: dict[str, Any]) -> str:
+        """Render a plain-text template without HTML autoescaping (``<`` stays ``<``)."""
+        if self._text_environment is None:
+            self._text_environment = self.app.templates.environment.overlay(autoescape=False)
+        template = self._text_environment.get_template(template_path.lstrip("/"))
+        return str(await template.render_async({"request": None, **context}))
 
     async def send_message(self, message: EmailMessage, recipients: list[str]) -> None:
         """Send a ready-made message to ``recipients`` (the SMTP envelope).

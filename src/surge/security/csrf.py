@@ -204,7 +204,7 @@ class CSRFMiddleware(MiddlewareBase):
         return await error_response(req, CSRFError(message))
 
     async def _submitted_token(self, req: Request) -> str | None:
-        token = req.headers.get(self._header)
+        token = req.header(self._header)
         if token is None and req.content_type in _FORM_TYPES:
             value = (await req.form()).get(self._field)
             token = value if isinstance(value, str) else None

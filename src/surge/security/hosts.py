@@ -92,7 +92,7 @@ class AllowedHostsMiddleware(MiddlewareBase):
 
     async def middleware(self, req: Request) -> Response:
         if not self._any:
-            raw = req.headers.get("host")
+            raw = req.header(b"host")
             host = split_host(raw) if raw else None
             if host is None or not host_allowed(host, self._patterns):
                 return await error_response(req, InvalidHost())

@@ -26,7 +26,7 @@ class Session(dict[str, Any]):
     assign the value again, or call ``touch()``.
     """
 
-    __slots__ = ("_lifetime", "_rotated_from", "expires_at", "invalidated", "modified", "new", "sid", "touched")
+    __slots__ = ("_lifetime", "_rotated_from", "expires_at", "modified", "new", "sid", "touched")
 
     def __init__(
         self,
@@ -41,7 +41,6 @@ class Session(dict[str, Any]):
         self.expires_at = expires_at
         self.modified = False
         self.touched = False
-        self.invalidated = False
         self._lifetime = lifetime
         self._rotated_from: str | None = None
 
@@ -120,10 +119,13 @@ class Session(dict[str, Any]):
         return self._rotated_from
 
     def invalidate(self) -> None:
-        """Empty the session and delete it; the client's cookie is removed."""
+        """Empty the session and drop its id (logout).
+
+        Left empty, the session is deleted and the cookie removed; anything stored afterwards
+        (``flash("Logged out")``) goes into a new session with a new id.
+        """
         super().clear()
-        self.invalidated = True
-        self.modified = True
+        self.rotate()
 
     expire = invalidate
 

@@ -140,7 +140,7 @@ class StoreSessionBackend(SessionBackend):
     async def delete(self, session: Session) -> None:
         if session.rotated_from is not None:
             await self.store.delete(session.rotated_from)
-        if not session.new:
+        if not session.new and session.rotated_from is None:
             await self.store.delete(session.sid)
 
     async def close(self) -> None:

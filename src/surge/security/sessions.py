@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SessionMiddleware", "Sessions", "SessionsConfig"]
 
+_COOKIE_LIMIT = 4000  # bytes of value; browsers keep at most about 4096 per cookie, attributes included
+
 
 class SessionsConfig(BaseModel):
     """Keys of ``SESSIONS = {...}``; every key is optional."""
@@ -109,16 +111,19 @@ class Sessions(BaseExtension):
     async def commit(self, session: Session, response: Response) -> None:
         """Save or delete ``session`` as it requires, and set or clear the cookie on ``response``."""
         config = self.config
-        if session.invalidated:
-            await self.backend.delete(session)
-            if not session.new or session.rotated_from is not None:
-                response.delete_cookie(config.COOKIE_NAME, path=config.COOKIE_PATH, domain=config.COOKIE_DOMAIN)
-            return
         if not (session.modified or session.touched):
             return
-        if session.new and not session:
-            return  # nothing worth a cookie yet
+        if not session:
+            if not session.new or session.rotated_from is not None:  # it existed: forget it
+                await self.backend.delete(session)
+                response.delete_cookie(config.COOKIE_NAME, path=config.COOKIE_PATH, domain=config.COOKIE_DOMAIN)
+            return
         value = await self.backend.save(session)
+        if len(value) > _COOKIE_LIMIT:
+            self.app.logger.warning(
+                f"Session cookie of {len(value)} bytes: browsers drop cookies over 4 KB; "
+                f"store less in the session or use the redis backend ({self.configs_name}.BACKEND)"
+            )
         response.set_cookie(
             config.COOKIE_NAME,
             value,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from surge.controller.spec import CallNext
+from surge.exceptions.config import ImproperlyConfigured
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -45,8 +46,16 @@ class DatabaseStep:
         return name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
     def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
-        """The step's per-request callable (built once, at startup)."""
+        """The step's per-request callable (built once, at startup).
+
+        Raises:
+            ImproperlyConfigured: the NoSqlDatabase is not an extension of this app.
+        """
         db = self._db
+        if db._app is not app:
+            raise ImproperlyConfigured(
+                f"{self._func.__qualname__} uses {db!r}, which is not in this app's EXTENSIONS"
+            )
         db_name = db.inject_name if self._accepted(db.inject_name) else None
         session_name = db.session_name if self._accepted(db.session_name) else None
         transactional = self._transactional

@@ -9,11 +9,8 @@ from surge.database.nosql.backends.results import (
     InsertOneResult,
     UpdateResult,
 )
-from surge.database.nosql.backends.sqlite_json import (
-    DuplicateKeyError,
-    SqliteJsonBackend,
-    SqliteJsonCollection,
-)
+from surge.database.nosql.backends.sqlite_collection import SqliteJsonCollection
+from surge.database.nosql.backends.sqlite_json import DuplicateKeyError, SqliteJsonBackend
 
 __all__ = [
     "AsyncNoSqlBackendBase",

@@ -1,0 +1,93 @@
+"""Response caching of REST resources, with invalidation on writes.
+
+Entries are keyed by a *generation* of the resource, itself kept in the cache: a write
+replaces the generation, so every entry of the resource becomes unreachable at once, in
+every process sharing the backend, without listing or deleting keys. Old entries expire by
+their TTL. The backend is the app's :class:`surge.caching.Cache` extension when there is
+one (Redis or SQLite shared by workers; a failing backend is a miss, never a 500), else a
+private in-memory cache for this process.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode
+
+if TYPE_CHECKING:
+    from surge.http.request import Request
+    from surge.http.response import Response
+
+__all__ = ["ResponseCache"]
+
+_GENERATION_TTL = 30 * 24 * 3600
+
+
+class ResponseCache:
+    """Get, store and invalidate cached responses of resources."""
+
+    def __init__(self, extension: Any = None) -> None:
+        self._extension = extension
+        self._backend: Any = None
+        if extension is None:
+            from surge.caching.backends.memory import MemoryCacheBackend
+
+            self._backend = MemoryCacheBackend()
+
+    async def _get(self, key: str) -> dict[str, Any] | None:
+        if self._extension is not None:
+            value: dict[str, Any] | None = await self._extension.get(key)
+            return value
+        return await self._backend.get(key)  # type: ignore[no-any-return]
+
+    async def _set(self, key: str, value: dict[str, Any], ttl: int) -> None:
+        if self._extension is not None:
+            await self._extension.set(key, value, ttl)
+        else:
+            await self._backend.set(key, value, ttl)
+
+    async def _generation(self, resource: str) -> str:
+        key = f"surge:rest:{resource}:generation"
+        found = await self._get(key)
+        if found is not None and isinstance(found.get("g"), str):
+            return str(found["g"])
+        generation = uuid.uuid4().hex
+        await self._set(key, {"g": generation}, _GENERATION_TTL)
+        return generation
+
+    async def key(self, resource: str, request: Request, user: str | None) -> str:
+        """The entry key of a GET of ``resource`` (query order does not matter)."""
+        generation = await self._generation(resource)
+        query = urlencode(sorted(parse_qsl(request.query_string, keep_blank_values=True)))
+        return f"surge:rest:{resource}:{generation}:{request.path}?{query}:{user or ''}"
+
+    async def lookup(self, key: str, request: Request) -> Response | None:
+        """The cached response under ``key``, rebuilt for ``request``, or None."""
+        payload = await self._get(key)
+        if payload is None:
+            return None
+        response = request.app.response_class(request)
+        response.status_code = int(payload["status_code"])
+        response.headers.update(payload.get("headers") or {})
+        response.media_type = payload.get("media_type")
+        body = payload.get("body", b"")
+        response.body = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+        return response
+
+    async def store(self, key: str, response: Response, ttl: int) -> None:
+        """Keep a successful JSON response (its body already encoded) for ``ttl`` seconds."""
+        if response.has_json:
+            from surge.http._json import dumps
+
+            response.set_json_body(dumps(response.json_data))
+        payload = {
+            "status_code": response.status_code,
+            "headers": {k: v for k, v in response.headers.items() if k.lower() != "x-cache"},
+            "media_type": None if response.media_type is None else str(response.media_type),
+            "body": response.body,
+        }
+        await self._set(key, payload, ttl)
+
+    async def invalidate(self, resource: str) -> None:
+        """Make every cached response of ``resource`` unreachable."""
+        await self._set(f"surge:rest:{resource}:generation", {"g": uuid.uuid4().hex}, _GENERATION_TTL)

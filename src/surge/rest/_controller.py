@@ -1,0 +1,393 @@
+"""Generating the controller of a resource: real ``@get``/``@post``/... endpoints.
+
+Each verb becomes a handler whose signature names what the pipeline must supply (the
+route's ``id``, the validated body model, the typed query parameters of the filters and the
+paginator), so the app validates input with its compiled pipeline and documents the
+resource in OpenAPI like any controller. A :class:`RestStep` wraps each handler with what
+the seed does around it: rate limits, authentication, caching, the session's commit,
+background tasks and the seed's ``{"detail": ...}`` error bodies.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ValidationError
+
+from surge.controller.controller import Controller
+from surge.controller.decorators import Descriptor
+from surge.controller.spec import CallNext, controller_spec, endpoint_spec
+from surge.http.request import Request
+from surge.http.response import Response
+from surge.rest._crud import error_response, json_response, validation_errors
+from surge.rest.endpoint import call_maybe_sync
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.rest._resource import ResourceSpec
+    from surge.rest.endpoint import RestEndpoint
+    from surge.rest.extension import RestApi
+
+__all__ = [
+    "ErrorBody",
+    "RestStep",
+    "ValidationErrorBody",
+    "ValidationErrorItem",
+    "build_controller",
+    "convert_error",
+    "to_response",
+]
+
+ENDPOINT_KWARG = "_rest_endpoint"
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class ErrorBody(BaseModel):
+    """The body of a REST error response."""
+
+    detail: Any
+
+
+class ValidationErrorItem(BaseModel):
+    """One field error."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorBody(BaseModel):
+    """The body of a 422 response of a REST resource."""
+
+    detail: list[ValidationErrorItem]
+
+
+def to_response(request: Request, result: Any) -> Response:
+    """What an override returned, as a Response: dicts and lists become JSON, None a 204."""
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return request.app.response_class(request).no_content()
+    if isinstance(result, BaseModel):
+        result = result.model_dump(mode="json")
+    return json_response(request, result)
+
+
+class RestStep:
+    """The pipeline step around one generated handler (see the module docs)."""
+
+    provides: tuple[str, ...] = (ENDPOINT_KWARG,)
+
+    def __init__(self, api: RestApi, cls: type[RestEndpoint], method: str) -> None:
+        self.api = api
+        self.cls = cls
+        self.method = method
+
+    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+        """Bind to the resource's runtime (once, at startup)."""
+        runtime = self.api.runtime(self.cls)
+        cls = self.cls
+        api = self.api
+        name = cls._resource.name
+        cache = api.response_cache if runtime.cache_ttl is not None else None
+        ttl = runtime.cache_ttl or 0
+        write = self.method in _WRITES
+        middlewares = api.middlewares
+        logger = app.logger
+
+        async def serve(req: Request, kwargs: dict[str, Any], endpoint: RestEndpoint) -> tuple[Response, bool]:
+            """The response, and whether the request changed data successfully."""
+            await runtime.limit(req)
+            await runtime.authenticate(req)
+            key = None
+            if cache is not None and not write:
+                user = req.user
+                identity = None if user is None else _identity(user)
+                key = await cache.key(name, req, identity)
+                cached = await cache.lookup(key, req)
+                if cached is not None:
+                    cached.headers["X-Cache"] = "HIT"
+                    return cached, False
+            kwargs[ENDPOINT_KWARG] = endpoint
+            response = to_response(req, await call_next(req, kwargs))
+            ok = response.status_code < 400
+            if key is not None and cache is not None and response.status_code == 200:
+                await cache.store(key, response, ttl)
+                response.headers["X-Cache"] = "MISS"
+            return response, ok
+
+        async def step(req: Request, kwargs: dict[str, Any]) -> Any:
+            endpoint = cls()
+            endpoint._start(req, runtime)
+            ok = False
+            try:
+                early = await _before(middlewares, req)
+                if early is not None:
+                    response = early
+                else:
+                    response, ok = await serve(req, kwargs, endpoint)
+                await endpoint._end(commit=ok)
+            except BaseException as exc:
+                await endpoint._end(commit=False)
+                ok = False
+                converted = convert_error(req, exc)
+                if converted is None:
+                    raise
+                response = converted
+            if ok and write and cache is not None:
+                await cache.invalidate(name)
+            if middlewares:
+                from surge.rest.middleware import run_after
+
+                response = await run_after(middlewares, req, response)
+            tasks = endpoint._tasks
+            if ok and tasks:
+                _schedule(req, tasks, logger)
+            return response
+
+        return step
+
+
+async def _before(middlewares: tuple[Any, ...], req: Request) -> Response | None:
+    if not middlewares:
+        return None
+    from surge.rest.middleware import run_before
+
+    return await run_before(middlewares, req)
+
+
+def _identity(user: Any) -> str:
+    from surge.caching.keys import user_identity
+
+    identity = user_identity(user)
+    return identity if identity is not None else repr(sorted(user.items())) if isinstance(user, dict) else str(id(user))
+
+
+def convert_error(req: Request, exc: BaseException) -> Response | None:
+    """The seed's error response for a client error raised in the pipeline (None: not one)."""
+    from sqlalchemy.exc import IntegrityError
+
+    from surge.exceptions.http import BaseHttpException
+    from surge.rest._crud import integrity_error
+    from surge.rest.errors import RestError
+
+    if isinstance(exc, RestError):
+        return error_response(req, exc)
+    if isinstance(exc, ValidationError):
+        where = "query" if exc.title.startswith("Query_") else "body"
+        return json_response(req, {"detail": validation_errors(exc, where)}, 422)
+    if isinstance(exc, IntegrityError):
+        return error_response(req, integrity_error(exc))
+    if isinstance(exc, BaseHttpException) and exc.status_code < 500:
+        detail = exc.data if exc.status_code == 422 and exc.data is not None else exc.message
+        response = json_response(req, {"detail": detail}, exc.status_code)
+        response.headers.update(exc.headers)
+        return response
+    return None
+
+
+_AFTER_RESPONSE = "surge.after_response"  # the app awaits these callables once the response is sent
+
+
+def _schedule(req: Request, tasks: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]], logger: Any) -> None:
+    async def run_tasks() -> None:
+        for fn, args, kwargs in tasks:
+            try:
+                await call_maybe_sync(lambda f=fn, a=args, k=kwargs: f(*a, **k))
+            except Exception as exc:  # a failed task must not affect other tasks or the server
+                logger.opt(exception=exc).error(f"Background task {getattr(fn, '__name__', fn)!r} failed")
+
+    req.scope.setdefault(_AFTER_RESPONSE, []).append(run_tasks)
+
+
+# -- handler generation -------------------------------------------------------------------------
+
+_OPERATIONS = (
+    # (name, HTTP method, detail route, override, status)
+    ("list", "GET", False, "get", 200),
+    ("create", "POST", False, "post", 201),
+    ("retrieve", "GET", True, "get", 200),
+    ("update", "PUT", True, "put", 200),
+    ("partial_update", "PATCH", True, "patch", 200),
+    ("destroy", "DELETE", True, "delete", 204),
+)
+_SUMMARIES = {
+    "list": "List {plural}",
+    "create": "Create a {singular}",
+    "retrieve": "Get one {singular}",
+    "update": "Replace a {singular} (send the version you read)",
+    "partial_update": "Update some fields of a {singular} (send the version you read)",
+    "destroy": "Delete a {singular}",
+}
+
+
+def _handler(cls: type[RestEndpoint], operation: str, override: str) -> Callable[..., Any]:
+    """The handler body of one operation (the signature is set by the caller)."""
+    custom = getattr(cls, override, None)
+
+    async def handler(self: Any, req: Request, **kwargs: Any) -> Any:
+        endpoint: RestEndpoint = kwargs.pop(ENDPOINT_KWARG)
+        pk = kwargs.pop("id", None)
+        body = kwargs.pop("body", None)
+        endpoint.params = kwargs
+        if custom is not None:
+            return await call_maybe_sync(custom, endpoint, req)
+        if operation == "list":
+            return await call_maybe_sync(endpoint.list, req)
+        if operation == "retrieve":
+            return await call_maybe_sync(endpoint.retrieve, req, pk)
+        if operation == "create":
+            return await call_maybe_sync(endpoint.create, body)
+        if operation == "destroy":
+            return await call_maybe_sync(endpoint.destroy, req, pk)
+        return await call_maybe_sync(endpoint.update, body, pk, operation == "partial_update")
+
+    return handler
+
+
+def _query_parameters(spec: ResourceSpec) -> dict[str, tuple[Any, Any]]:
+    params: dict[str, tuple[Any, Any]] = {}
+    sources: list[Any] = [*spec.filters]
+    if spec.paginator is not None:
+        sources.append(spec.paginator)
+    for source in sources:
+        declare = getattr(source, "query_parameters", None)
+        if not callable(declare):
+            continue
+        declared = declare(spec) if source is not spec.paginator else declare()
+        for key, value in declared.items():
+            if key in params or key in ("id", "body", "req"):
+                from surge.rest.errors import ConfigurationError
+
+                raise ConfigurationError(f"RestEndpoint {spec.name}: query parameter {key!r} is declared twice")
+            params[key] = value
+    return params
+
+
+def _sign(func: Callable[..., Any], spec: ResourceSpec, operation: str, body: Any, query: dict[str, tuple[Any, Any]]) -> None:
+    """Give ``func`` the signature and annotations the pipeline and OpenAPI read."""
+    P = inspect.Parameter
+    params = [P("self", P.POSITIONAL_OR_KEYWORD), P("req", P.POSITIONAL_OR_KEYWORD, annotation=Request)]
+    annotations: dict[str, Any] = {"req": Request}
+    assert spec.info is not None
+    if operation in ("retrieve", "update", "partial_update", "destroy"):
+        params.append(P("id", P.KEYWORD_ONLY, annotation=spec.info.pk_type))
+        annotations["id"] = spec.info.pk_type
+    if body is not None:
+        params.append(P("body", P.KEYWORD_ONLY, annotation=body))
+        annotations["body"] = body
+    if operation == "list":
+        for name, (annotation, default) in query.items():
+            params.append(P(name, P.KEYWORD_ONLY, annotation=annotation, default=default))
+            annotations[name] = annotation
+    func.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    func.__annotations__ = annotations
+
+
+def _route(spec: ResourceSpec) -> str:
+    pk_type = spec.info.pk_type if spec.info is not None else int
+    kind = {int: "int", str: "string"}.get(pk_type)
+    if kind is None:
+        import uuid
+
+        kind = "uuid" if pk_type is uuid.UUID else "string"
+    return f"/<{kind}:id>"
+
+
+def build_controller(api: RestApi, cls: type[RestEndpoint]) -> type[Controller]:
+    """The controller class serving resource ``cls`` (register it at the resource's URL)."""
+    spec = cls._resource
+    assert spec.schemas is not None and spec.list_model is not None
+    query = _query_parameters(spec)
+    singular = spec.name.removesuffix("Endpoint") or spec.name
+    namespace: dict[str, Any] = {"__doc__": inspect.getdoc(cls) or f"The {singular} resource.", "__module__": cls.__module__}
+    security, schemes = _security(spec)
+    tags = spec.tags or [spec.name]
+    for operation, method, detail, override, status in _OPERATIONS:
+        if method not in spec.methods:
+            continue
+        custom = getattr(cls, override, None)
+        body: Any = None
+        if method in ("POST", "PUT", "PATCH") and custom is None:
+            body = {"POST": spec.schemas.create, "PUT": spec.schemas.update, "PATCH": spec.schemas.patch}[method]
+        func = _handler(cls, operation, override)
+        func.__name__ = func.__qualname__ = operation
+        func.__module__ = cls.__module__
+        summary = _SUMMARIES[operation].format(singular=singular.lower(), plural=spec.table_name)
+        doc = inspect.getdoc(custom) if custom is not None else None
+        func.__doc__ = doc or summary
+        _sign(func, spec, operation, body, query)
+        endpoint = endpoint_spec(func)
+        endpoint.methods.append((method, _route(spec) if detail else ""))
+        endpoint.status_code = status
+        if body is not None:
+            endpoint.consumes = "application/json"
+        endpoint.tags = list(tags)
+        endpoint.summary = summary
+        endpoint.wrappers.append(RestStep(api, cls, method))
+        endpoint.descriptors.extend(_responses(spec, operation, status, body, security is not None))
+        if security is not None:
+            method_security = list(security)
+            if _allows_anyone(spec, method):
+                method_security.append({})
+            endpoint.extra["security"] = method_security
+            endpoint.extra["security_schemes"] = schemes
+        if custom is not None and method in ("POST", "PUT", "PATCH"):
+            model = {"POST": spec.schemas.create, "PUT": spec.schemas.update, "PATCH": spec.schemas.patch}[method]
+            content = {"application/json": {"schema": model.model_json_schema(ref_template="#/components/schemas/{model}")}}
+            endpoint.extra["openapi"] = {"requestBody": {"required": True, "content": content}}
+        namespace[operation] = func
+    controller = type(spec.name, (Controller,), namespace)
+    controller_spec(controller).tags = list(tags)
+    return controller
+
+
+def _allows_anyone(spec: ResourceSpec, method: str) -> bool:
+    from surge.rest.authentication import AllowAny
+
+    assert spec.authentication is not None
+    chosen = spec.authentication.permission_for(method)
+    return chosen is AllowAny or isinstance(chosen, AllowAny)
+
+
+def _security(spec: ResourceSpec) -> tuple[list[dict[str, list[str]]] | None, dict[str, Any]]:
+    auth = spec.authentication
+    if auth is None or auth.backend is None:
+        return None, {}
+    backend = auth.backend() if inspect.isclass(auth.backend) else auth.backend
+    name = getattr(backend, "openapi_scheme_name", "restAuth")
+    scheme = backend.openapi_scheme() if callable(getattr(backend, "openapi_scheme", None)) else {"type": "http", "scheme": "bearer"}
+    return [{name: []}], {name: scheme}
+
+
+def _responses(spec: ResourceSpec, operation: str, status: int, body: Any, secured: bool) -> list[Descriptor]:
+    assert spec.schemas is not None
+    found: list[Descriptor] = []
+    success = {
+        "list": spec.list_model,
+        "retrieve": spec.schemas.read,
+        "create": spec.schemas.write,
+        "update": spec.schemas.write,
+        "partial_update": spec.schemas.write,
+    }.get(operation)
+    if success is not None:
+        found.append(Descriptor(status=status, description="Success", body=success))
+    if operation != "list" and operation != "create":
+        found.append(Descriptor(status=404, description="Not found", body=ErrorBody))
+    if operation in ("update", "partial_update"):
+        found.append(Descriptor(status=409, description="Version conflict, or a unique value taken", body=ErrorBody))
+    if operation == "create":
+        found.append(Descriptor(status=409, description="A unique value is taken", body=ErrorBody))
+    if operation in ("list", "create", "update", "partial_update") or body is not None:
+        found.append(Descriptor(status=422, description="Validation error", body=ValidationErrorBody))
+    if operation == "list" and spec.pagination is not None and spec.pagination.style == "cursor":
+        found.append(Descriptor(status=400, description="Invalid cursor", body=ErrorBody))
+    if secured or (spec.authentication is not None and spec.authentication.permission is not None):
+        found.append(Descriptor(status=401, description="Authentication credentials invalid", body=ErrorBody))
+        found.append(Descriptor(status=403, description="Permission denied", body=ErrorBody))
+    if spec.authentication is not None and spec.authentication.rate_limiter is not None:
+        found.append(Descriptor(status=429, description="Too many requests", body=ErrorBody))
+    return found
+

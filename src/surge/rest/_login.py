@@ -1,0 +1,100 @@
+"""``POST /auth/login`` and ``POST /auth/token``: trade a user name and password for a token."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel, Field
+
+from surge.controller.controller import Controller
+from surge.controller.decorators import Descriptor
+from surge.controller.spec import CallNext, endpoint_spec
+from surge.http.request import Request
+from surge.http.response import Response
+from surge.rest._controller import ErrorBody, ValidationErrorBody, convert_error
+from surge.rest._crud import json_response
+from surge.rest.authentication import AuthenticationFailed
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.rest.extension import RestApi
+
+__all__ = ["LoginController", "LoginRequest", "build_login_controller"]
+
+
+class LoginRequest(BaseModel):
+    """The credentials to check."""
+
+    username: str = Field(min_length=1, max_length=256)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class LoginResponse(BaseModel):
+    """A token (JWT mode) and the user payload."""
+
+    token: str | None = None
+    user: dict[str, Any]
+
+
+class _SeedErrors:
+    """Answer client errors with the seed's ``{"detail": ...}`` body."""
+
+    provides: tuple[str, ...] = ()
+
+    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+        async def step(req: Request, kwargs: dict[str, Any]) -> Any:
+            try:
+                return await call_next(req, kwargs)
+            except Exception as exc:
+                response = convert_error(req, exc)
+                if response is None:
+                    raise
+                return response
+
+        return step
+
+
+class LoginController(Controller):
+    """Log in with a user name and password."""
+
+    api: ClassVar[RestApi]
+
+    async def _login(self, req: Request, body: LoginRequest) -> Response:
+        api = self.api
+        user = await api.validate_login(body.username, body.password)
+        if user is None:
+            raise AuthenticationFailed(detail="Invalid credentials.")
+        if api.login_mode() == "basic":
+            return json_response(req, {"user": user})
+        return json_response(req, {"token": api.create_token(user), "user": user})
+
+
+def build_login_controller(api: RestApi) -> type[LoginController]:
+    """A login controller bound to ``api`` (its routes get their metadata here)."""
+
+    async def login(self: LoginController, req: Request, body: LoginRequest) -> Response:
+        return await self._login(req, body)
+
+    async def token(self: LoginController, req: Request, body: LoginRequest) -> Response:
+        return await self._login(req, body)
+
+    namespace: dict[str, Any] = {"api": api, "__module__": __name__, "__doc__": LoginController.__doc__}
+    for name, func, doc in (
+        ("login", login, "Log in: answers a token (JWT mode) and the user payload."),
+        ("token", token, "Obtain a token: the same as login."),
+    ):
+        func.__doc__ = doc
+        func.__annotations__ = {"req": Request, "body": LoginRequest, "return": Response}
+        spec = endpoint_spec(func)
+        spec.methods.append(("POST", f"/{name}"))
+        spec.tags = ["auth"]
+        spec.wrappers.append(_SeedErrors())
+        spec.descriptors.extend(
+            [
+                Descriptor(status=200, description="Logged in", body=LoginResponse),
+                Descriptor(status=401, description="Invalid credentials", body=ErrorBody),
+                Descriptor(status=422, description="Validation error", body=ValidationErrorBody),
+            ]
+        )
+        namespace[name] = func
+    return type("RestAuthController", (LoginController,), namespace)

@@ -1,0 +1,189 @@
+"""Authentication backends and permission classes of REST resources.
+
+A backend proves who sent a request (``authenticate`` returns the user payload, None when
+the request carries no credentials, or raises :class:`AuthenticationFailed` for bad ones);
+a permission decides whether that user (or nobody) may go on. The payload is set as
+``req.user`` and ``req.state.user``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from surge.auth.loaders import basic_credentials, bearer_token
+from surge.rest.errors import RestError
+
+if TYPE_CHECKING:
+    from surge.http.request import Request
+    from surge.rest.extension import RestApi
+
+__all__ = [
+    "AllowAny",
+    "AuthenticationFailed",
+    "BaseAuthentication",
+    "BasePermission",
+    "BasicAuthentication",
+    "IsAdminUser",
+    "IsAuthenticated",
+    "JWTAuthentication",
+    "PermissionDenied",
+]
+
+AUTH_FAILED = "Authentication credentials invalid."
+DENIED = "You do not have permission to perform this action."
+
+
+class AuthenticationFailed(RestError):
+    """401: missing or invalid credentials."""
+
+    def __init__(self, challenge: str | None = None, detail: str = AUTH_FAILED) -> None:
+        super().__init__(401, detail, {"WWW-Authenticate": challenge} if challenge else None)
+
+
+class PermissionDenied(RestError):
+    """403: the user is known but not allowed."""
+
+    def __init__(self, detail: str = DENIED) -> None:
+        super().__init__(403, detail)
+
+
+class BaseAuthentication:
+    """Base of the backends; one instance per resource, made when the app compiles.
+
+    ``api`` is the :class:`~surge.rest.RestApi` the resource is registered with; override
+    ``validate_credentials`` to check a user name and password (used by Basic and by the
+    ``/auth/login`` and ``/auth/token`` routes); the default asks the RestApi's
+    ``login_validator``.
+    """
+
+    challenge: ClassVar[str | None] = None
+    openapi_scheme_name: ClassVar[str] = "restAuth"
+
+    def __init__(self) -> None:
+        self.api: RestApi | None = None
+
+    def configure(self, api: RestApi) -> None:
+        """Bind to the RestApi (at startup); check what the backend needs from its config."""
+        self.api = api
+
+    async def authenticate(self, request: Request) -> dict[str, Any] | None:
+        """The user payload, None when there are no credentials.
+
+        Raises:
+            AuthenticationFailed: the credentials are there but wrong.
+        """
+        return None
+
+    async def validate_credentials(self, username: str, password: str) -> dict[str, Any] | None:
+        """The user payload for a correct user name and password, else None."""
+        if self.api is None:
+            return None
+        return await self.api.validate_login(username, password)
+
+    def openapi_scheme(self) -> dict[str, Any]:
+        """The OpenAPI security scheme of this backend."""
+        return {"type": "http", "scheme": "bearer"}
+
+
+class JWTAuthentication(BaseAuthentication):
+    """``Authorization: Bearer <token>``: a JWT signed with ``REST_API.JWT_SECRET`` (HS256).
+
+    Tokens come from ``POST /auth/token`` (or :meth:`RestApi.create_token`); they carry the
+    payload the login validator returned, plus ``iat`` and ``exp``.
+    """
+
+    challenge = "Bearer"
+    openapi_scheme_name = "bearerAuth"
+
+    def configure(self, api: RestApi) -> None:
+        super().configure(api)
+        api.jwt  # noqa: B018 - fails at startup, naming the key, when no secret is configured
+
+    async def authenticate(self, request: Request) -> dict[str, Any] | None:
+        token = bearer_token(request)
+        if token is None:
+            if request.headers.get("authorization"):
+                raise AuthenticationFailed(self.challenge)
+            return None
+        assert self.api is not None
+        claims = self.api.jwt.validate(token)
+        if claims is None:
+            raise AuthenticationFailed(self.challenge)
+        return claims
+
+    def openapi_scheme(self) -> dict[str, Any]:
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+
+
+class BasicAuthentication(BaseAuthentication):
+    """``Authorization: Basic``: the user name and password go to ``validate_credentials``."""
+
+    openapi_scheme_name = "basicAuth"
+
+    @property
+    def challenge(self) -> str:  # type: ignore[override]
+        realm = self.api.config.BASIC_REALM if self.api is not None else "api"
+        return f'Basic realm="{realm}"'
+
+    def configure(self, api: RestApi) -> None:
+        super().configure(api)
+        if type(self).validate_credentials is BaseAuthentication.validate_credentials and not api.has_login_validator:
+            from surge.rest.errors import ConfigurationError
+
+            raise ConfigurationError(
+                f"{type(self).__name__} needs {api.configs_name}.LOGIN_VALIDATOR (or RestApi(login_validator=...)) "
+                "or an override of validate_credentials()"
+            )
+
+    async def authenticate(self, request: Request) -> dict[str, Any] | None:
+        credentials = basic_credentials(request)
+        if credentials is None:
+            if request.headers.get("authorization"):
+                raise AuthenticationFailed(self.challenge)
+            return None
+        user = await self.validate_credentials(*credentials)
+        if user is None:
+            raise AuthenticationFailed(self.challenge)
+        return user
+
+    def openapi_scheme(self) -> dict[str, Any]:
+        return {"type": "http", "scheme": "basic"}
+
+
+class BasePermission:
+    """Base of the permission classes: ``has_permission`` may be sync or async."""
+
+    def has_permission(self, request: Request) -> bool:
+        """True to let the request through."""
+        return True
+
+
+class AllowAny(BasePermission):
+    """Everyone, authenticated or not."""
+
+
+class IsAuthenticated(BasePermission):
+    """Any authenticated user (``request.state.user`` is set)."""
+
+    def has_permission(self, request: Request) -> bool:
+        return request.user is not None
+
+
+class IsAdminUser(BasePermission):
+    """Users whose payload has ``is_admin`` set to true."""
+
+    def has_permission(self, request: Request) -> bool:
+        user = request.user
+        if isinstance(user, Mapping):
+            return user.get("is_admin") is True
+        return getattr(user, "is_admin", False) is True
+
+
+async def check_permission(permission: Any, request: Request) -> bool:
+    """Run ``permission.has_permission(request)`` whether it is sync or async."""
+    result = permission.has_permission(request)
+    if inspect.isawaitable(result):
+        result = await result
+    return bool(result)

@@ -1,0 +1,396 @@
+"""``RestApi``: the extension that serves ``RestEndpoint`` resources in a Surge app.
+
+Resources come from ``REST_API["ENDPOINTS"]`` (or a top-level ``REST_ENDPOINTS``) and from
+``rest.register({...})`` in code. Each becomes a generated controller registered next to the
+app's own, using the app's :class:`~surge.database.sql.SqlDatabase`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import inspect
+import os
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal
+
+from surge._imports import import_string
+from surge.exceptions.config import ImproperlyConfigured
+from surge.exceptions.http import MethodNotAllowed
+from surge.extension import BaseExtension
+from surge.rest._cache import ResponseCache
+from surge.rest._limits import Limiter
+from surge.rest._model import REST_METADATA
+from surge.rest._resource import bind_reflected
+from surge.rest._runtime import Runtime
+from surge.rest.config import RestApiConfig
+from surge.rest.endpoint import RestEndpoint
+from surge.rest.options import RateLimit
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.auth.jwt_tokens import JwtCodec
+    from surge.database.sql import SqlDatabase
+    from surge.http.request import Request
+    from surge.http.response import Response
+
+__all__ = ["RestApi"]
+
+LoginValidator = Callable[[str, str], Any]
+
+
+class RestApi(BaseExtension):
+    """Serves REST resources (``RestEndpoint`` subclasses) in a Surge app.
+
+    Args:
+        configs_name: the config section (default ``REST_API``).
+        db: the SqlDatabase to use (default: ``REST_API.DATABASE``, else the app's only one).
+        login_validator: ``(username, password) -> dict | None`` (sync or async); enables
+            ``POST /auth/login`` and ``/auth/token``.
+        middlewares: :class:`surge.rest.Middleware` classes or instances around every resource.
+        rate_limiter: a global limit per client, ``{"requests": 100, "window": 60}``.
+        endpoints: ``{"/books": BookEndpoint}`` to serve.
+    """
+
+    def __init__(
+        self,
+        configs_name: str = "REST_API",
+        *,
+        db: SqlDatabase | None = None,
+        login_validator: LoginValidator | None = None,
+        middlewares: Iterable[Any] = (),
+        rate_limiter: Any = None,
+        endpoints: Mapping[str, type[RestEndpoint]] | None = None,
+    ) -> None:
+        super().__init__(configs_name)
+        self._db = db
+        self._login_validator = login_validator
+        self._middleware_args = list(middlewares)
+        self._limit_arg = RateLimit.parse(rate_limiter)
+        self._pending: list[tuple[str, Any]] = list((endpoints or {}).items())
+        self._config: RestApiConfig | None = None
+        self._resources: dict[type[RestEndpoint], str] = {}
+        self._controllers: set[type] = set()
+        self._runtimes: dict[type[RestEndpoint], Runtime] = {}
+        self._jwt: JwtCodec | None = None
+        self._login_registered = False
+        self.middlewares: tuple[Any, ...] = ()
+        self.global_limit: RateLimit | None = None
+        self.limiter: Limiter = None  # type: ignore[assignment]
+        self.response_cache: ResponseCache = None  # type: ignore[assignment]
+
+    # -- setup ----------------------------------------------------------------------------------
+    def init_app(self, app: Surge) -> None:
+        """Validate ``REST_API``, find the database, register the configured resources.
+
+        Raises:
+            ImproperlyConfigured: a key is invalid, no SqlDatabase is found, or a resource is
+                declared wrongly (the message names ``REST_API.KEY`` or the resource).
+        """
+        config = self.load_config(app, RestApiConfig)
+        super().init_app(app)
+        self._config = config
+        self._db = self._find_database(app, config)
+        if config.LOGIN_VALIDATOR and self._login_validator is None:
+            self._login_validator = import_string(config.LOGIN_VALIDATOR, f"{self.configs_name}.LOGIN_VALIDATOR")
+        try:
+            self.global_limit = self._limit_arg or RateLimit.parse(config.RATE_LIMIT)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{self.configs_name}.RATE_LIMIT: {exc}") from None
+        middlewares = list(self._middleware_args)
+        for index, target in enumerate(config.MIDDLEWARE):
+            middlewares.append(import_string(target, f"{self.configs_name}.MIDDLEWARE.{index}"))
+        self.middlewares = tuple(m() if inspect.isclass(m) else m for m in middlewares)
+        self.limiter = self._make_limiter(app, config)
+        self.response_cache = ResponseCache(self._find_cache(app, config))
+        self._install_method_not_allowed(app)
+        endpoints: dict[str, Any] = dict(app.get_conf("REST_ENDPOINTS", None) or {})
+        endpoints.update(config.ENDPOINTS)
+        pending, self._pending = self._pending, []
+        for url, target in [*endpoints.items(), *pending]:
+            if isinstance(target, str):
+                target = import_string(target, f"{self.configs_name}.ENDPOINTS[{url!r}]")
+            self._register_one(url, target)
+        if self._login_validator is not None:
+            self._register_login()
+
+    def _find_database(self, app: Surge, config: RestApiConfig) -> SqlDatabase:
+        from surge.database.sql import SqlDatabase
+
+        if self._db is not None:
+            return self._db
+        found = [ext for ext in dict.fromkeys(app.extensions.values()) if isinstance(ext, SqlDatabase)]
+        if config.DATABASE is not None:
+            for db in found:
+                if config.DATABASE in (db.extension_name, db.db_name, db.configs_name):
+                    return db
+            raise ImproperlyConfigured(
+                f"{self.configs_name}.DATABASE: no SqlDatabase named {config.DATABASE!r} in EXTENSIONS "
+                f"(known: {[db.db_name for db in found]}); list it before the RestApi"
+            )
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise ImproperlyConfigured(
+                f"RestApi ({self.configs_name}) needs a surge.database.sql.SqlDatabase listed in EXTENSIONS before it"
+            )
+        raise ImproperlyConfigured(
+            f"{self.configs_name}.DATABASE: the app has several SqlDatabases {[db.db_name for db in found]}; name one"
+        )
+
+    def _make_limiter(self, app: Surge, config: RestApiConfig) -> Limiter:
+        from surge.security.rate_limit import RateLimiter
+        from surge.security.stores import create_store
+
+        for extension in app.extensions.values():
+            if isinstance(extension, RateLimiter):
+                return Limiter(extension.store, extension.client_ip)
+        store = create_store(self.configs_name, config.RATE_LIMIT_BACKEND, config.REDIS_URL, "surge:")
+        return Limiter(store)
+
+    def _find_cache(self, app: Surge, config: RestApiConfig) -> Any:
+        from surge.caching.extension import Cache
+
+        if config.CACHE is not None:
+            found = app.extensions.get(config.CACHE.lower())
+            if not isinstance(found, Cache):
+                raise ImproperlyConfigured(f"{self.configs_name}.CACHE: no Cache extension named {config.CACHE!r}")
+            return found
+        return next((ext for ext in app.extensions.values() if isinstance(ext, Cache)), None)
+
+    def _install_method_not_allowed(self, app: Surge) -> None:
+        """405 on a resource answers the seed's body; other routes keep the app's handler."""
+        registry = app.exception_registry
+        previous = registry.find(MethodNotAllowed)
+
+        async def method_not_allowed(req: Request, exc: BaseException) -> Response:
+            assert isinstance(exc, MethodNotAllowed)
+            verbs = [verb for verb in exc.allowed if verb not in ("HEAD", "OPTIONS")]
+            if verbs and self._serves(app, verbs[0], req.path):
+                from surge.rest._crud import json_response
+
+                response = json_response(req, {"detail": f"Method Not Allowed. Allowed: {', '.join(verbs)}"}, 405)
+                response.headers.update(exc.headers)
+                return response
+            assert previous is not None
+            return await previous(req, exc)
+
+        registry.add(MethodNotAllowed, method_not_allowed)
+
+    def _serves(self, app: Surge, method: str, path: str) -> bool:
+        try:
+            route, _ = app.router.match(method, path)
+        except Exception:
+            return False
+        return route.info is not None and route.info.controller in self._controllers
+
+    # -- registration ---------------------------------------------------------------------------
+    def register(self, mapping: Mapping[str, type[RestEndpoint]]) -> None:
+        """Serve each ``{"/url": EndpointClass}`` (before the app starts).
+
+        Raises:
+            ConfigurationError: a class is not a RestEndpoint, or a reflected table is missing.
+        """
+        if self._app is None:
+            self._pending.extend(mapping.items())
+            return
+        for url, cls in mapping.items():
+            self._register_one(url, cls)
+
+    def _register_one(self, url: str, cls: Any) -> None:
+        from surge.rest._controller import build_controller
+        from surge.rest.errors import ConfigurationError
+
+        if not (isinstance(cls, type) and issubclass(cls, RestEndpoint)) or "_resource" not in vars(cls):
+            raise ConfigurationError(f"{self.configs_name}: {url!r} must map to a concrete RestEndpoint subclass, got {cls!r}")
+        spec = cls._resource
+        if not spec.bound:
+            db = self.db
+            bind_reflected(spec, db.db_uri, dict(db.config.ENGINE_OPTIONS))
+            cls._publish()
+        controller = build_controller(self, cls)
+        self.app.register_controller(controller, url_path=url)
+        self._controllers.add(controller)
+        self._resources[cls] = url
+        auth = spec.authentication
+        backend = auth.backend if auth is not None else None
+        if backend is not None and not self._login_registered:
+            from surge.rest.authentication import BaseAuthentication
+
+            kind = backend if inspect.isclass(backend) else type(backend)
+            if kind.validate_credentials is not BaseAuthentication.validate_credentials:
+                self._register_login()
+
+    def _register_login(self) -> None:
+        if self._login_registered:
+            return
+        from surge.rest._login import build_login_controller
+
+        self.app.register_controller(build_login_controller(self), url_path=self.config.LOGIN_PATH)
+        self._login_registered = True
+
+    # -- what resources use -------------------------------------------------------------------
+    @property
+    def config(self) -> RestApiConfig:
+        """The validated ``REST_API`` section."""
+        if self._config is None:
+            raise RuntimeError("RestApi is not initialized: list it in EXTENSIONS")
+        return self._config
+
+    @property
+    def db(self) -> SqlDatabase:
+        """The SqlDatabase the resources live in."""
+        if self._db is None:
+            raise RuntimeError("RestApi is not initialized: list it in EXTENSIONS")
+        return self._db
+
+    @property
+    def resources(self) -> dict[type[RestEndpoint], str]:
+        """Every registered resource and its URL."""
+        return dict(self._resources)
+
+    def runtime(self, cls: type[RestEndpoint]) -> Runtime:
+        """The request-time view of resource ``cls`` (built once)."""
+        found = self._runtimes.get(cls)
+        if found is None:
+            found = self._runtimes[cls] = Runtime(self, cls)
+        return found
+
+    @property
+    def jwt(self) -> JwtCodec:
+        """The HS256 codec of JWTAuthentication and ``/auth/token``.
+
+        Raises:
+            ImproperlyConfigured: no secret (``REST_API.JWT_SECRET``, ``$SURGE_JWT_SECRET`` or
+                ``SECRET_KEY``), or one shorter than 32 bytes.
+        """
+        if self._jwt is None:
+            from surge.auth.jwt_tokens import JwtCodec
+
+            secret = self.config.JWT_SECRET or os.environ.get("SURGE_JWT_SECRET")
+            key_name = f"{self.configs_name}.JWT_SECRET"
+            if secret:
+                key = secret.encode("utf-8")
+                if len(key) < 32:
+                    raise ImproperlyConfigured(f"{key_name} must be at least 32 bytes for HS256")
+            else:
+                app_secret = self.app.get_conf("SECRET_KEY", None)
+                if not app_secret:
+                    raise ImproperlyConfigured(
+                        f"JWTAuthentication needs {key_name} (or $SURGE_JWT_SECRET, or the app's SECRET_KEY)"
+                    )
+                key = hmac.new(app_secret.encode("utf-8"), b"surge.rest.jwt", hashlib.sha256).digest()
+            self._jwt = JwtCodec("HS256", key, key, expires_in=self.config.JWT_EXPIRES_IN)
+        return self._jwt
+
+    def create_token(self, payload: Mapping[str, Any], expires_in: int | None = None) -> str:
+        """A JWT that JWTAuthentication accepts, carrying ``payload`` (plus ``iat`` and ``exp``)."""
+        return self.jwt.encode(payload, expires_in)
+
+    @property
+    def has_login_validator(self) -> bool:
+        """True when a login validator is configured."""
+        return self._login_validator is not None
+
+    async def validate_login(self, username: str, password: str) -> dict[str, Any] | None:
+        """The user payload for these credentials: the login validator's answer (None: refused).
+
+        Falls back to the ``validate_credentials`` of a registered backend that overrides it.
+        """
+        validator = self._login_validator
+        if validator is None:
+            backend = self._custom_backend()
+            if backend is None:
+                return None
+            return await backend.validate_credentials(username, password)  # type: ignore[no-any-return]
+        if inspect.iscoroutinefunction(validator):
+            result = await validator(username, password)
+        else:
+            result = await asyncio.to_thread(validator, username, password)
+            if inspect.isawaitable(result):
+                result = await result
+        if result is not None and not isinstance(result, Mapping):
+            raise TypeError(f"The login validator must return a dict or None, got {type(result).__name__}")
+        return None if result is None else dict(result)
+
+    def _custom_backend(self) -> Any:
+        from surge.rest.authentication import BaseAuthentication
+
+        for cls in self._resources:
+            runtime = self.runtime(cls)
+            backend = runtime.backend
+            if backend is not None and type(backend).validate_credentials is not BaseAuthentication.validate_credentials:
+                return backend
+        return None
+
+    def login_mode(self) -> Literal["jwt", "basic"]:
+        """What ``/auth/login`` answers: a token (jwt) or only the user (basic)."""
+        mode = self.config.LOGIN_MODE
+        if mode != "auto":
+            return mode
+        from surge.rest.authentication import BasicAuthentication, JWTAuthentication
+
+        kinds = set()
+        for cls in self._resources:
+            auth = cls._resource.authentication
+            backend = auth.backend if auth is not None else None
+            if backend is not None:
+                kinds.add(backend if inspect.isclass(backend) else type(backend))
+        basic = any(issubclass(kind, BasicAuthentication) for kind in kinds)
+        jwt = any(issubclass(kind, JWTAuthentication) for kind in kinds)
+        return "basic" if basic and not jwt else "jwt"
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    async def startup(self) -> None:
+        """Create the missing tables (``CREATE_TABLES``) and the missing columns of partial reflections."""
+        for cls in self._resources:
+            self.runtime(cls)  # backends check their configuration now at the latest
+        if not self.config.CREATE_TABLES:
+            return
+        declared = [cls._resource for cls in self._resources if not cls._resource.reflect]
+        tables = _with_foreign_targets([spec.info.table for spec in declared if spec.info is not None])
+        partial = [spec.info for cls in self._resources if (spec := cls._resource).info is not None and spec.info.missing_columns]
+        async with self.db.engine.begin() as connection:
+            if tables:
+                await connection.run_sync(lambda sync: REST_METADATA.create_all(sync, tables=tables))
+            for info in partial:
+                await connection.run_sync(lambda sync, info=info: _add_columns(sync, info.table, info.missing_columns))
+
+    async def shutdown(self) -> None:
+        """Close the rate limit store's connections (when the RestApi owns it)."""
+        limiter = self.limiter
+        if limiter is not None:
+            from surge.security.rate_limit import RateLimiter
+
+            owned = not any(isinstance(ext, RateLimiter) for ext in self.app.extensions.values())
+            if owned:
+                await limiter.store.close()
+
+
+def _with_foreign_targets(tables: list[Any]) -> list[Any]:
+    """``tables`` plus the resource tables their foreign keys point at (they must exist first)."""
+    found = list(tables)
+    index = 0
+    while index < len(found):
+        for key in found[index].foreign_keys:
+            target = REST_METADATA.tables.get(key.target_fullname.rsplit(".", 1)[0])
+            if target is not None and all(target is not known for known in found):
+                found.append(target)
+        index += 1
+    return found
+
+
+def _add_columns(connection: Any, table: Any, columns: tuple[Any, ...]) -> None:
+    """``ALTER TABLE ... ADD COLUMN`` for declared columns a reflected table lacks (nullable:
+    existing rows have no value)."""
+    from sqlalchemy import Column, inspect, text
+    from sqlalchemy.schema import CreateColumn
+
+    existing = {column["name"] for column in inspect(connection).get_columns(table.name)}
+    preparer = connection.dialect.identifier_preparer
+    for column in columns:
+        if column.name in existing:
+            continue
+        ddl = CreateColumn(Column(column.name, column.type, nullable=True)).compile(dialect=connection.dialect)
+        connection.execute(text(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {ddl}"))
