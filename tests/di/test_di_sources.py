@@ -205,6 +205,12 @@ class NotesController(Controller):
         await notes.add(body)
         return {"author": notes.author.name, "same_session": notes.session is session}
 
+    @get("/count")
+    @notes_db.readonly_session
+    async def count(self, req: Request, session: AsyncSession, notes: Notes) -> dict[str, Any]:
+        rows = await notes.session.execute(text("SELECT count(*) FROM notes"))
+        return {"count": rows.scalar_one(), "same_session": notes.session is session}
+
 
 add_controller_guard(NotesController, fake_login)
 
@@ -219,7 +225,9 @@ async def test_providers_take_the_sql_session_and_the_current_user(tmp_path: Pat
     app.add_dependency(current_user)
     async with TestClient(app) as client:
         response = await client.post("/notes/hello", headers={"x-user": "ada"})
+        count = await client.get("/notes/count")
     assert response.json() == {"author": "ada", "same_session": True}
+    assert count.json() == {"count": 1, "same_session": True}
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT author, body FROM notes").fetchall() == [("ada", "hello")]
 

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from surge.caching._response import Normalizer, build_normalizer, from_payload, to_payload
+from surge.caching._response import from_payload, to_payload
 from surge.caching.backends.base import BaseCacheBackend
 from surge.caching.backends.memory import MemoryCacheBackend
 from surge.caching.config import CacheConfig
@@ -141,8 +141,7 @@ class Cache(BaseExtension):
                 error status).
         """
         if isinstance(value, Response):
-            await value.render()
-            payload = to_payload(value)
+            payload = await to_payload(value)
             if payload is None:
                 raise ValueError("This response cannot be cached (stream, file, cookies or error status)")
             value = payload
@@ -189,8 +188,7 @@ class Cache(BaseExtension):
         req: Request,
         key: str,
         duration: int | None,
-        compute: Callable[[], Awaitable[Any]],
-        normalize: Normalizer,
+        compute: Callable[[], Awaitable[Response]],
     ) -> Response:
         """Serve ``key`` from the cache, or compute it once for every concurrent request."""
         leader = self._inflight.get(key)
@@ -198,7 +196,7 @@ class Cache(BaseExtension):
             payload = await asyncio.shield(leader)
             if payload is not None:
                 return from_payload(req, payload)
-            return await normalize(req, await compute())  # the leader failed or could not cache
+            return await compute()  # the leader failed or could not cache
         future: asyncio.Future[dict[str, Any] | None] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         payload = None
@@ -207,9 +205,9 @@ class Cache(BaseExtension):
             if payload is not None:
                 return from_payload(req, payload)
             user_before = req.user
-            response = await normalize(req, await compute())
+            response = await compute()
             if req.user is user_before:  # a user loaded below the cache would make the key wrong
-                payload = to_payload(response)
+                payload = await to_payload(response)
                 if payload is not None:
                     stored = payload
                     await self._attempt(
@@ -245,7 +243,6 @@ class _CachedEndpoint:
             raise ImproperlyConfigured(
                 f"{endpoint} uses @{cache.configs_name.lower()}.cache, but that Cache is not in this app's EXTENSIONS"
             )
-        normalize = build_normalizer(self.func)
 
         async def cached(req: Request, kwargs: dict[str, Any]) -> Any:
             if req.method not in _CACHED_METHODS:
@@ -257,6 +254,6 @@ class _CachedEndpoint:
                 if identity is None:  # a user we cannot tell apart from others: never share
                     return await call_next(req, kwargs)
             key = make_key(endpoint, req.method, req.route_parameters, req.query_string, identity)
-            return await cache._serve(req, key, duration, lambda: call_next(req, kwargs), normalize)
+            return await cache._serve(req, key, duration, lambda: call_next(req, kwargs))
 
         return cached

@@ -244,14 +244,24 @@ def compile_endpoint(
     """Build the per-request callable for one endpoint.
 
     Order: controller guards -> ``@before_request`` hooks -> extension wrappers (top decorator
-    outermost) -> parameter resolution -> handler -> ``@after_request`` hooks.
+    outermost) -> parameter resolution -> handler -> ``@after_request`` hooks. Extension
+    wrappers receive the finished :class:`Response` from ``call_next``.
     """
     call: CallNext = _handler_call(instance, func, params)
     if params.injector is not None:  # dependency injection: innermost, inside extension wrappers
         call = params.injector.wrap(app, call, instance, func)
-    for wrapper in spec.wrappers:  # decorators apply bottom-up: the last one listed is the top
-        call = wrapper.wrap(app, call)
     finish = _finisher(spec, params)
+    if spec.wrappers:
+        handler_call = call
+
+        async def finished_call(req: Request, kwargs: dict[str, Any]) -> Response:
+            return finish(req, await handler_call(req, kwargs))
+
+        # Wrappers always see a finished Response; `finish` below is idempotent for those
+        # and still handles a wrapper that answers with a plain value.
+        call = finished_call
+        for wrapper in spec.wrappers:  # decorators apply bottom-up: the last one listed is the top
+            call = wrapper.wrap(app, call)
     guards = tuple(controller.guards)
     before = tuple(_bound_hooks(instance, "before"))
     after = tuple(_bound_hooks(instance, "after"))

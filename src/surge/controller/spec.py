@@ -42,6 +42,8 @@ class EndpointWrapper(Protocol):
     ``provides`` names the handler keyword arguments the step injects (e.g. the SQL session),
     so the compiler does not treat them as query parameters. ``wrap`` is called once, at
     startup, with the app and the rest of the pipeline, and returns the step's callable.
+    For HTTP endpoints ``call_next`` resolves to the finished Response (the handler's return
+    value already turned into one, ``Response[Model]`` filtering applied).
     Decorators listed higher on the function wrap the ones below them.
     """
 

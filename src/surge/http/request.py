@@ -132,7 +132,7 @@ class Request:
         wanted = name.encode("latin-1") if isinstance(name, str) else name
         for raw_name, raw_value in self.scope["headers"]:
             if raw_name == wanted:
-                return raw_value.decode("latin-1")  # type: ignore[no-any-return]
+                return raw_value.decode("latin-1")
         return None
 
     @property

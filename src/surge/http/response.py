@@ -229,6 +229,31 @@ class Response(Generic[T]):
             raise RuntimeError("Rendering a template needs a response created from a request")
         return self.request.app.templates
 
+    async def finalize(self) -> Self:
+        """Render pending templates and encode pending JSON: ``body`` is then the final bytes.
+
+        For code that stores or inspects the bytes a client receives (e.g. a response cache).
+        """
+        await self.render()
+        if self._json is not _UNSET:
+            self.set_json_body(dumps(self._json))
+        return self
+
+    @property
+    def is_streaming(self) -> bool:
+        """True when the body is an async iterable sent as it is produced."""
+        return self._stream is not None
+
+    @property
+    def is_file(self) -> bool:
+        """True when the body is a file sent from disk."""
+        return self._file is not None
+
+    @property
+    def cookies(self) -> tuple[str, ...]:
+        """The ``Set-Cookie`` values this response sends."""
+        return tuple(self._cookies or ())
+
     @property
     def has_json(self) -> bool:
         """True when the body is JSON data not yet encoded."""

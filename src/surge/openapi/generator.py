@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from surge.controller._params import HandlerParams, is_list_type
+from surge.di import RequestParameter, request_parameters
 from surge.http.media_types import MediaType
 from surge.openapi._schemas import Mode, SchemaRegistry
 
@@ -104,6 +105,10 @@ class _Operation:
             annotation = params.route.get(name, Any)
             self.path_keys[name] = self._key(converter.python_type if annotation is Any else annotation)
         self.query_keys = {name: self._key(annotation) for name, (annotation, _) in params.query.items()}
+        # query and header parameters that the endpoint's dependency providers read (surge.di)
+        own = {("query", name) for name in params.query}
+        self.dependency_params = [p for p in request_parameters(params) if (p.location, p.name) not in own]
+        self.dependency_keys = [self._key(p.annotation) for p in self.dependency_params]
         self.body_key = self._key(params.body.annotation) if params.body is not None else None
         model = params.response_model
         self.response_key = self._key(model, "serialization") if model is not None else None
@@ -133,6 +138,8 @@ class _Operation:
         ]
         for name, key in self.query_keys.items():
             parameters.append(self._query_parameter(name, schema(key)))
+        for dependency, key in zip(self.dependency_params, self.dependency_keys, strict=True):
+            parameters.append(self._dependency_parameter(dependency, schema(key)))
         if parameters:
             operation["parameters"] = parameters
         body = self._request_body()
@@ -158,6 +165,20 @@ class _Operation:
             if ok:
                 schema["default"] = value
         if is_list_type(annotation):
+            parameter["explode"] = True
+        parameter["schema"] = schema
+        return parameter
+
+    def _dependency_parameter(self, param: RequestParameter, schema: dict[str, Any]) -> dict[str, Any]:
+        parameter: dict[str, Any] = {"name": param.name, "in": param.location, "required": param.required}
+        description = schema.pop("description", None)
+        if description:
+            parameter["description"] = description
+        if not param.required and param.default is not None:
+            ok, value = _json_default(param.default)
+            if ok:
+                schema["default"] = value
+        if param.location == "query" and is_list_type(param.annotation):
             parameter["explode"] = True
         parameter["schema"] = schema
         return parameter
@@ -207,7 +228,8 @@ class _Operation:
                 entry["content"] = {str(descriptor.media_type): {"schema": self._registry.schema(key)}}
             responses[str(code)] = entry
         params = self.params
-        if (params.body is not None or params.query or params.files) and "422" not in responses:
+        validated = params.body is not None or params.query or params.files or self.dependency_params
+        if validated and "422" not in responses:
             responses["422"] = {
                 "description": "Validation error",
                 "content": {MediaType.APPLICATION_JSON.value: {"schema": {"$ref": validation_ref}}},

@@ -38,7 +38,8 @@ class ResponseCache:
         if self._extension is not None:
             value: dict[str, Any] | None = await self._extension.get(key)
             return value
-        return await self._backend.get(key)  # type: ignore[no-any-return]
+        found: dict[str, Any] | None = await self._backend.get(key)
+        return found
 
     async def _set(self, key: str, value: dict[str, Any], ttl: int) -> None:
         if self._extension is not None:

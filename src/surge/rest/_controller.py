@@ -356,7 +356,7 @@ def _security(spec: ResourceSpec) -> tuple[list[dict[str, list[str]]] | None, di
     auth = spec.authentication
     if auth is None or auth.backend is None:
         return None, {}
-    backend = auth.backend() if inspect.isclass(auth.backend) else auth.backend
+    backend: Any = auth.backend() if inspect.isclass(auth.backend) else auth.backend
     name = getattr(backend, "openapi_scheme_name", "restAuth")
     scheme = backend.openapi_scheme() if callable(getattr(backend, "openapi_scheme", None)) else {"type": "http", "scheme": "bearer"}
     return [{name: []}], {name: scheme}

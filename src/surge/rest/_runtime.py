@@ -76,7 +76,7 @@ class Runtime:
             user = await self.backend.authenticate(request)
             if user is not None:
                 request.user = user
-                request.state.user = user
+                vars(request.state)["user"] = user  # the seed's request.state.user
         method = request.method if request.method != "HEAD" else "GET"
         permission = self.permissions.get(method, self.permissions["GET"])
         if not await check_permission(permission, request):

@@ -51,6 +51,7 @@ def _input_field(field: FieldDef) -> tuple[Any, Any]:
 def _patch_field(field: FieldDef) -> tuple[Any, Any]:
     # Absent fields stay untouched (exclude_unset); an explicit null is valid only where the
     # column is nullable, because the annotation is kept as declared.
+    info: Any
     if field.info is not None:
         info = clone_field(strip_column_options(field.info), default=None, default_factory=None)
     else:
@@ -71,6 +72,10 @@ def _checked(name: str, option: str, wanted: list[str] | None, known: tuple[str,
     return tuple(wanted)
 
 
+def _input_model(name: str, fields: dict[str, Any]) -> type[BaseModel]:
+    return create_model(name, __config__=_INPUT_CONFIG, **fields)
+
+
 def build_schemas(
     name: str,
     fields: list[FieldDef],
@@ -84,13 +89,13 @@ def build_schemas(
         ConfigurationError: the serializer names a field the resource does not have.
     """
     inputs = {field.name: _input_field(field) for field in fields}
-    create = create_model(f"{name}Create", __config__=_INPUT_CONFIG, **inputs)  # type: ignore[call-overload]
+    create = _input_model(f"{name}Create", inputs)
     version: dict[str, Any] = {}
     if info.has_version:
         version["version"] = (int, PydanticField(ge=1, description="The version you read; a stale one answers 409"))
-    update = create_model(f"{name}Update", __config__=_INPUT_CONFIG, **inputs, **version)  # type: ignore[call-overload]
+    update = _input_model(f"{name}Update", {**inputs, **version})
     patches = {field.name: _patch_field(field) for field in fields}
-    patch = create_model(f"{name}Patch", __config__=_INPUT_CONFIG, **patches, **version)  # type: ignore[call-overload]
+    patch = _input_model(f"{name}Patch", {**patches, **version})
 
     columns = info.table.c
     output: dict[str, Any] = {}
@@ -112,8 +117,8 @@ def build_schemas(
     known = tuple(output)
     reads = _checked(name, "read", read_fields, known)
     writes = _checked(name, "write", write_fields, known)
-    read = create_model(f"{name}Read", **{key: output[key] for key in reads})  # type: ignore[call-overload]
-    write = create_model(f"{name}Write", **{key: output[key] for key in writes})  # type: ignore[call-overload]
+    read = create_model(f"{name}Read", **{key: output[key] for key in reads})
+    write = create_model(f"{name}Write", **{key: output[key] for key in writes})
     return Schemas(create, update, patch, read, write, reads, writes, known)
 
 
@@ -127,4 +132,4 @@ def list_model(name: str, read: type[BaseModel], style: str | None) -> type[Base
         fields["next"] = (str | None, ...)
         fields["previous"] = (str | None, ...)
     fields["results"] = (list[read], ...)  # type: ignore[valid-type]
-    return create_model(f"{name}List", **fields)  # type: ignore[call-overload, no-any-return]
+    return create_model(f"{name}List", **fields)

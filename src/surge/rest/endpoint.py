@@ -10,6 +10,7 @@ an object that serves one request only; the generated controller itself is share
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextvars
 import datetime
 import functools
@@ -223,7 +224,7 @@ class RestEndpoint:
             data[key] = value
         return data
 
-    def _serialize_rows(self, rows: list[Any], method: str) -> list[dict[str, Any]]:
+    def _serialize_rows(self, rows: builtins.list[Any], method: str) -> builtins.list[dict[str, Any]]:
         return [self._serialize(row, method) for row in rows]
 
 

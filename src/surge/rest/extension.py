@@ -219,7 +219,7 @@ class RestApi(BaseExtension):
             from surge.rest.authentication import BaseAuthentication
 
             kind = backend if inspect.isclass(backend) else type(backend)
-            if kind.validate_credentials is not BaseAuthentication.validate_credentials:
+            if getattr(kind, "validate_credentials", None) is not BaseAuthentication.validate_credentials:
                 self._register_login()
 
     def _register_login(self) -> None:
@@ -303,7 +303,7 @@ class RestApi(BaseExtension):
             backend = self._custom_backend()
             if backend is None:
                 return None
-            return await backend.validate_credentials(username, password)  # type: ignore[no-any-return]
+            return await backend.validate_credentials(username, password)
         if inspect.iscoroutinefunction(validator):
             result = await validator(username, password)
         else:
@@ -353,9 +353,13 @@ class RestApi(BaseExtension):
         partial = [spec.info for cls in self._resources if (spec := cls._resource).info is not None and spec.info.missing_columns]
         async with self.db.engine.begin() as connection:
             if tables:
-                await connection.run_sync(lambda sync: REST_METADATA.create_all(sync, tables=tables))
+
+                def create(sync: Any) -> None:
+                    REST_METADATA.create_all(sync, tables=tables)
+
+                await connection.run_sync(create)
             for info in partial:
-                await connection.run_sync(lambda sync, info=info: _add_columns(sync, info.table, info.missing_columns))
+                await connection.run_sync(_add_columns, info.table, info.missing_columns)
 
     async def shutdown(self) -> None:
         """Close the rate limit store's connections (when the RestApi owns it)."""

@@ -65,8 +65,9 @@ def column_options(info: FieldInfo | None) -> ColumnOptions:
         if isinstance(found, ColumnOptions):
             return found
         # A pydantic Field(json_schema_extra={"unique": True}) written as in the seed works too.
+        target = extra.get("foreign_key")
         return ColumnOptions(
-            foreign_key=extra.get("foreign_key") if isinstance(extra.get("foreign_key"), str) else None,
+            foreign_key=target if isinstance(target, str) else None,
             unique=bool(extra.get("unique", False)),
             index=bool(extra.get("index", False)),
             exclude=bool(extra.get("exclude", False)),
