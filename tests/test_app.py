@@ -218,3 +218,35 @@ async def test_app_without_lifespan_compiles_on_first_request(tmp_path) -> None:
 
     async with TestClient(make_app(Api), lifespan=False) as client:
         assert (await client.get("/")).json() == {"ok": True}
+
+
+async def test_custom_request_and_response_classes(tmp_path) -> None:
+    from surge import Request, Response
+    from surge.controller import Controller, get, path
+
+    class MyRequest(Request):
+        __slots__ = ()
+
+        @property
+        def tenant(self) -> str:
+            return self.headers.get("x-tenant", "none")
+
+    class MyResponse(Response):
+        __slots__ = ()
+
+        def tenant(self, name: str) -> "MyResponse":
+            return self.set_header("x-served-tenant", name)
+
+    @path("/")
+    class Api(Controller):
+        @get("/")
+        async def index(self, req: MyRequest) -> Response:
+            return req.response.tenant(req.tenant).json({"tenant": req.tenant})
+
+    config = BaseConfig(BASE_PATH=str(tmp_path), DEBUG=False, REQUEST_CLASS=MyRequest, RESPONSE_CLASS=MyResponse)
+    application = Surge(__name__, configs=config)
+    application.register_controller(Api)
+    async with TestClient(application) as client:
+        res = await client.get("/", headers={"x-tenant": "acme"})
+        assert res.json() == {"tenant": "acme"}
+        assert res.headers["x-served-tenant"] == "acme"
