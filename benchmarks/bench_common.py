@@ -46,6 +46,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "users": Endpoint("users", "GET", "/users/42"),
     "items": Endpoint("items", "POST", "/items", ITEM_BODY, JSON_HEADERS, 201, "post_items.lua"),
     "db": Endpoint("db", "GET", "/db"),
+    "di": Endpoint("di", "GET", "/di", only=("surge",)),
 }
 
 # A framework-specific endpoint (e.g. Surge's GET /di) is declared with
@@ -75,6 +76,7 @@ class Check:
 
 
 CHECKS: list[Check] = [
+    Check("di", "di", "GET", "/di", content_type="application/json", json_body={"message": "Hello, World!"}),
     Check("plaintext", "plaintext", "GET", "/plaintext", content_type="text/plain", text="Hello, World!"),
     Check(
         "json",

@@ -1,33 +1,68 @@
-"""Surge: the same app as pyjolt_app.py with ``pyjolt`` -> ``surge`` and ``PyJolt`` -> ``Surge``.
+"""Surge: the benchmark endpoints written the way the README teaches.
 
-Surge mirrors PyJolt's API (same decorators, config keys and
-``req.response.json(...).status(...)``), so this file is kept line-for-line
-parallel to pyjolt_app.py; see that file's docstring for the config choices
-(DEBUG off, CORS and OpenAPI off, logger at WARNING, explicit 422 handler).
+Controllers, ``req.response.json(...)``, ``@consumes`` with a pydantic model, the SQL
+extension with ``@db.readonly_session`` for GET /db, and the default config with DEBUG off
+(CORS on, as by default). Invalid bodies get Surge's default 422; nothing benchmark-only.
 
-GET /db uses plain SQLAlchemy async (the shared _bench_db fixture) opened by an
-@on_startup method: Surge's SQL extension does not exist yet.
-
-TODO(lead): add GET /di (same body as /json, handler taking two injected
-dependencies) and "di" to bench_common.ENDPOINTS/CHECKS for Surge only.
+GET /di is Surge-only: GET /json's body from a handler that takes two injected dependencies
+(an app-scoped ``Settings`` and a request-scoped ``Greeter`` built from it), to report what
+dependency injection costs per request.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
-from _bench_db import db
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
+from sqlalchemy import Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from surge import BaseConfig, HttpStatus, MediaType, Request, Response, Surge, app, on_shutdown, on_startup
 from surge.controller import Controller, consumes, get, path, post, produces
-from surge.exceptions import ExceptionHandler, handles
+from surge.database import AsyncSession, create_declarative_base
+from surge.database.sql import SqlDatabase
+from surge.di import provider
+
+N_ROWS = 100
+N_RETURN = 10
+
+db = SqlDatabase()
+Base = create_declarative_base("db")
+
+
+class Row(Base):
+    __tablename__ = "rows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String)
 
 
 class Item(BaseModel):
     name: str
     price: float
     tags: list[str] = []
+
+
+class Settings:
+    greeting = "Hello, World!"
+
+
+class Greeter:
+    __slots__ = ("settings",)
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+
+@provider(scope="app")
+def get_settings() -> Settings:
+    return Settings()
+
+
+def get_greeter(settings: Settings) -> Greeter:
+    return Greeter(settings)
 
 
 @path("/plaintext")
@@ -63,18 +98,20 @@ class ItemController(Controller):
 @path("/db")
 class DbController(Controller):
     @get("")
-    async def rows(self, req: Request) -> Response:
-        async with db.sessionmaker() as session:
-            rows = await db.first_rows(session)
-        return req.response.json(rows).status(HttpStatus.OK)
+    @db.readonly_session
+    async def rows(self, req: Request, session: AsyncSession) -> Response:
+        rows = (await session.execute(select(Row).order_by(Row.id).limit(N_RETURN))).scalars().all()
+        return req.response.json([{"id": r.id, "name": r.name} for r in rows]).status(HttpStatus.OK)
 
 
-class ValidationErrorHandler(ExceptionHandler):
-    @handles(ValidationError)
-    async def validation_error(self, req: Request, exc: ValidationError) -> Response:
-        return req.response.json({"detail": exc.errors(include_url=False, include_context=False)}).status(
-            HttpStatus.UNPROCESSABLE_ENTITY
-        )
+@path("/di")
+class DiController(Controller):
+    @get("")
+    async def message(self, req: Request, settings: Settings, greeter: Greeter) -> Response:
+        return req.response.json({"message": greeter.settings.greeting}).status(HttpStatus.OK)
+
+
+_DB_DIR = tempfile.mkdtemp(prefix="surge-bench-db-")
 
 
 class Config(BaseConfig):
@@ -83,36 +120,38 @@ class Config(BaseConfig):
     SECRET_KEY: str = "benchmark-secret-key-not-for-production"
     BASE_PATH: str = os.path.dirname(os.path.abspath(__file__))
     DEBUG: bool = False
-    CORS_ENABLED: bool = False
-    OPEN_API: bool = False
-    DEFAULT_LOGGER: dict = {
-        "SINK": "STDERR",
-        "LEVEL": "WARNING",
-        "ROTATION": None,
-        "RETENTION": None,
-        "COMPRESSION": None,
-        "ENQUEUE": True,
-        "COLORIZE": False,
-    }
     CONTROLLERS: list[str] = [
         "surge_app:PlaintextController",
         "surge_app:JsonController",
         "surge_app:UserController",
         "surge_app:ItemController",
         "surge_app:DbController",
+        "surge_app:DiController",
     ]
-    EXCEPTION_HANDLERS: list[str] = ["surge_app:ValidationErrorHandler"]
+    EXTENSIONS: list[str] = ["surge_app:db"]
+    MODELS: list[str] = ["surge_app:Row"]
+    DEPENDENCIES: list[str] = ["surge_app:get_settings", "surge_app:get_greeter"]
+    SQL_DATABASE: dict = {
+        "DATABASE_URI": "sqlite+aiosqlite:///" + os.path.join(_DB_DIR, "bench.db"),
+        "CREATE_ALL": True,
+    }
 
 
 @app(__name__, configs=Config)
 class Application(Surge):
     @on_startup
-    async def open_database(self) -> None:
-        await db.startup()
+    async def seed_rows(self) -> None:
+        session = db.create_session()
+        try:
+            if (await session.get(Row, 1)) is None:
+                session.add_all(Row(id=i, name=f"row{i}") for i in range(1, N_ROWS + 1))
+                await session.commit()
+        finally:
+            await session.close()
 
     @on_shutdown
-    async def close_database(self) -> None:
-        await db.shutdown()
+    async def remove_database(self) -> None:
+        shutil.rmtree(_DB_DIR, ignore_errors=True)
 
 
 app = Application()  # noqa: F811 - the ASGI callable (Application is a factory)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from surge._imports import import_string
+from surge._protocols import run_lifespan, serve_websocket
 from surge.config import BaseConfig
 from surge.controller._params import analyze_handler
 from surge.controller._pipeline import Endpoint, compile_endpoint, compile_socket
@@ -24,13 +25,13 @@ from surge.exceptions.handler import (
     default_http_exception,
     default_validation_error,
 )
-from surge.exceptions.http import BaseHttpException, Forbidden, MethodNotAllowed, NotFound
+from surge.exceptions.http import BaseHttpException, MethodNotAllowed, NotFound
 from surge.http.request import Request
 from surge.http.response import Response
 from surge.logging.base import LoggerBase
 from surge.logging.setup import configure_default_logger
 from surge.middleware.base import MiddlewareBase
-from surge.middleware.cors import CorsPolicy
+from surge.middleware.cors import CorsPolicy, cors_endpoint, preflight_response
 from surge.routing.router import Route, Router
 from surge.routing.rules import join_paths
 from surge.static import Static
@@ -367,25 +368,7 @@ class Surge:
     def _with_cors(self, handler: Endpoint, policy: CorsPolicy | None, method: str) -> Endpoint:
         if policy is None:
             return handler
-        method_allowed = method in policy.allow_methods or method == "HEAD" and "GET" in policy.allow_methods
-        handle_exception = self._handle_exception
-
-        async def cors_endpoint(req: Request) -> Response:
-            origin = req.header(b"origin")
-            if origin is None:
-                return await handler(req)
-            if not policy.origin_allowed(origin):
-                raise Forbidden(f"Origin {origin} is not allowed")
-            if not method_allowed:
-                raise MethodNotAllowed(list(policy.allow_methods), message=f"Method {method} is not allowed by CORS")
-            try:
-                response = await handler(req)
-            except Exception as exc:
-                response = await handle_exception(req, exc)
-            response.headers.update(policy.response_headers(origin))
-            return response
-
-        return cors_endpoint
+        return cors_endpoint(handler, policy, method, self._handle_exception)
 
     # -- request handling -------------------------------------------------------------------------
     async def _dispatch(self, req: Request) -> Response:
@@ -410,14 +393,8 @@ class Surge:
         if origin is not None and requested is not None:
             policy = self._preflight_policy(req.path, requested.upper())
             if policy is not None:
-                requested_headers = req.headers.get("access-control-request-headers")
-                if not policy.origin_allowed(origin):
-                    return response.json({"status": "error", "message": f"Origin {origin} is not allowed"}).status(403)
-                if requested.upper() not in policy.allow_methods or not policy.headers_allowed(requested_headers):
-                    message = f"CORS preflight for {requested.upper()} refused"
-                    return response.json({"status": "error", "message": message}).status(403)
-                response.headers.update(policy.preflight_headers(origin, requested_headers))
-                return response.no_content()
+                asked_headers = req.header(b"access-control-request-headers")
+                return preflight_response(response, policy, origin, requested.upper(), asked_headers)
         response.headers["Allow"] = ", ".join(allowed)
         return response.no_content()
 
@@ -463,12 +440,7 @@ class Surge:
                     try:
                         response = await self._handle_exception(req, exc)
                     except Exception as unhandled:  # DEBUG only: show the error page, then let the server log it
-                        from surge.debug import debug_response
-
-                        await debug_response(req, unhandled)(send, scope["method"] == "HEAD", req)
-                        if self.access_log:
-                            elapsed = (time.perf_counter() - started) * 1000
-                            self._logger.info(f"{req.method} {req.path} 500 {elapsed:.1f}ms")
+                        await self._send_debug_page(req, unhandled, send, started)
                         raise
                 await response(send, scope["method"] == "HEAD", req)
             finally:
@@ -476,34 +448,22 @@ class Surge:
                     for callback in scope.pop(_AFTER_RESPONSE):
                         await callback()
             if self.access_log:
-                elapsed = (time.perf_counter() - started) * 1000
-                self._logger.info(f"{req.method} {req.path} {response.status_code} {elapsed:.1f}ms")
+                self._log_access(req, response.status_code, started)
         elif kind == "websocket":
-            await self._handle_websocket(scope, receive, send)
+            await serve_websocket(self, scope, receive, send)
         elif kind == "lifespan":
-            await self._lifespan(receive, send)
+            await run_lifespan(self, receive, send)
 
-    async def _handle_websocket(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if self._entry is None:
-            await self.startup()
-        connect = await receive()
-        if connect["type"] != "websocket.connect":
-            return
-        req = self.request_class(scope, receive, send, self)
-        try:
-            route, params = self.ws_router.match("WEBSOCKET", scope["path"])
-        except (NotFound, MethodNotAllowed):
-            await send({"type": "websocket.close", "code": 1008, "reason": "No websocket route"})
-            return
-        req.route_parameters = params
-        req.endpoint = route
-        try:
-            await route.handler(req)
-        except BaseHttpException as exc:
-            await send({"type": "websocket.close", "code": 1008, "reason": exc.message[:120]})
-        except Exception as exc:
-            self._logger.opt(exception=exc).error(f"Unhandled exception in websocket {scope['path']}")
-            await send({"type": "websocket.close", "code": 1011, "reason": "Internal error"})
+    def _log_access(self, req: Request, status: int, started: float) -> None:
+        elapsed = (time.perf_counter() - started) * 1000
+        self._logger.info(f"{req.method} {req.path} {status} {elapsed:.1f}ms")
+
+    async def _send_debug_page(self, req: Request, exc: BaseException, send: Any, started: float) -> None:
+        from surge.debug import debug_response
+
+        await debug_response(req, exc)(send, req.method == "HEAD", req)
+        if self.access_log:
+            self._log_access(req, 500, started)
 
     # -- lifecycle ------------------------------------------------------------------------------
     def _lifecycle_methods(self, kind: str) -> list[Callable[[], Awaitable[Any]]]:
@@ -538,26 +498,6 @@ class Surge:
         for custom in self.loggers:
             await custom.remove()
         self._started = False
-
-    async def _lifespan(self, receive: Any, send: Any) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                try:
-                    await self.startup()
-                except Exception as exc:
-                    self._logger.opt(exception=exc).error("Application startup failed")
-                    await send({"type": "lifespan.startup.failed", "message": f"{type(exc).__name__}: {exc}"})
-                    return
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                try:
-                    await self.shutdown()
-                except Exception as exc:
-                    await send({"type": "lifespan.shutdown.failed", "message": f"{type(exc).__name__}: {exc}"})
-                    return
-                await send({"type": "lifespan.shutdown.complete"})
-                return
 
     # -- CLI ------------------------------------------------------------------------------------
     def run_cli(self, argv: list[str] | None = None) -> int:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["CorsPolicy"]
+from surge.exceptions.http import Forbidden, MethodNotAllowed
+
+if TYPE_CHECKING:
+    from surge.http.request import Request
+    from surge.http.response import Response
+
+__all__ = ["CorsPolicy", "cors_endpoint", "preflight_response"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,3 +93,46 @@ class CorsPolicy:
             for h in requested_headers.split(",")
             if h.strip()
         )
+
+
+def cors_endpoint(
+    handler: Callable[[Request], Awaitable[Response]],
+    policy: CorsPolicy,
+    method: str,
+    handle_exception: Callable[[Request, BaseException], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap one endpoint with ``policy`` (compiled at startup, per endpoint).
+
+    A disallowed origin gets 403, a method outside the policy 405; error responses carry the
+    CORS headers too, so browsers can read them.
+    """
+    method_allowed = method in policy.allow_methods or (method == "HEAD" and "GET" in policy.allow_methods)
+
+    async def with_cors(req: Request) -> Response:
+        origin = req.header(b"origin")
+        if origin is None:
+            return await handler(req)
+        if not policy.origin_allowed(origin):
+            raise Forbidden(f"Origin {origin} is not allowed")
+        if not method_allowed:
+            raise MethodNotAllowed(list(policy.allow_methods), message=f"Method {method} is not allowed by CORS")
+        try:
+            response = await handler(req)
+        except Exception as exc:
+            response = await handle_exception(req, exc)
+        response.headers.update(policy.response_headers(origin))
+        return response
+
+    return with_cors
+
+
+def preflight_response(
+    response: Response, policy: CorsPolicy, origin: str, method: str, requested_headers: str | None
+) -> Response:
+    """Answer a CORS preflight: 204 with the policy's headers, or 403 saying what is refused."""
+    if not policy.origin_allowed(origin):
+        return response.json({"status": "error", "message": f"Origin {origin} is not allowed"}).status(403)
+    if method not in policy.allow_methods or not policy.headers_allowed(requested_headers):
+        return response.json({"status": "error", "message": f"CORS preflight for {method} refused"}).status(403)
+    response.headers.update(policy.preflight_headers(origin, requested_headers))
+    return response.no_content()

@@ -229,9 +229,10 @@ def _handler(cls: type[RestEndpoint], operation: str, override: str) -> Callable
 
     async def handler(self: Any, req: Request, **kwargs: Any) -> Any:
         endpoint: RestEndpoint = kwargs.pop(ENDPOINT_KWARG)
-        pk = kwargs.pop("id", None)
-        body = kwargs.pop("body", None)
-        endpoint.params = kwargs
+        if operation == "list":  # only the list route has query parameters (any names)
+            endpoint.params = kwargs
+        pk = kwargs.get("id")
+        body = kwargs.get("body")
         if custom is not None:
             return await call_maybe_sync(custom, endpoint, req)
         if operation == "list":
@@ -258,10 +259,10 @@ def _query_parameters(spec: ResourceSpec) -> dict[str, tuple[Any, Any]]:
             continue
         declared = declare(spec) if source is not spec.paginator else declare()
         for key, value in declared.items():
-            if key in params or key in ("id", "body", "req"):
+            if key in params or key in ("self", "req", ENDPOINT_KWARG):
                 from surge.rest.errors import ConfigurationError
 
-                raise ConfigurationError(f"RestEndpoint {spec.name}: query parameter {key!r} is declared twice")
+                raise ConfigurationError(f"RestEndpoint {spec.name}: query parameter {key!r} is declared twice or reserved")
             params[key] = value
     return params
 

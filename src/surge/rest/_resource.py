@@ -23,6 +23,7 @@ from surge.rest._model import (
     table_info,
 )
 from surge.rest._schemas import Schemas, build_schemas, list_model
+from surge.rest._types import output_converters
 from surge.rest.errors import ConfigurationError
 from surge.rest.options import (
     Authentication,
@@ -65,6 +66,7 @@ class ResourceSpec:
     list_model: type[BaseModel] | None = None
     paginator: Paginator | None = None
     filters: list[Any] = field(default_factory=list)
+    converters: dict[str, Any] = field(default_factory=dict)  # column -> fix for the JSON encoder
 
     @property
     def bound(self) -> bool:
@@ -164,4 +166,5 @@ def _finish(spec: ResourceSpec, fields: list[FieldDef], info: TableInfo) -> None
     spec.filters = validate_filtering(spec, fields, info)
     spec.paginator = make_paginator(spec, info)
     spec.list_model = list_model(spec.name, schemas.read, spec.pagination.style if spec.pagination else None)
+    spec.converters = output_converters(info.table)
     spec.schemas = schemas

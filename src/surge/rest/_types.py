@@ -13,7 +13,15 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Numeric, S
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-__all__ = ["SUPPORTED", "ExactDecimal", "UtcDateTime", "column_type", "python_type_of", "split_optional"]
+__all__ = [
+    "SUPPORTED",
+    "ExactDecimal",
+    "UtcDateTime",
+    "column_type",
+    "output_converters",
+    "python_type_of",
+    "split_optional",
+]
 
 SUPPORTED = "str, int, float, bool, datetime, date, Decimal, UUID (each optionally Optional[...])"
 
@@ -118,6 +126,8 @@ def column_type(inner: Any, info: Any) -> TypeEngine[Any] | None:
 
 def python_type_of(sql_type: TypeEngine[Any]) -> Any:
     """The annotation for a reflected column type (``Any`` when it has no simple one)."""
+    if isinstance(sql_type, TypeDecorator):
+        sql_type = sql_type.impl_instance
     if isinstance(sql_type, Boolean):
         return bool
     if isinstance(sql_type, Integer):
@@ -141,3 +151,27 @@ def python_type_of(sql_type: TypeEngine[Any]) -> Any:
     except NotImplementedError:
         return Any
     return python if python in (str, int, float, bool, bytes) else Any
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, datetime.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)  # the columns store UTC
+    return value
+
+
+def _plain_uuid(value: Any) -> Any:
+    if isinstance(value, uuid.UUID) and type(value) is not uuid.UUID:
+        return uuid.UUID(int=value.int)  # asyncpg's UUID subclass is not JSON-encodable as such
+    return value
+
+
+def output_converters(table: Any) -> dict[str, Any]:
+    """Column key -> function that makes a value ready for the JSON encoder (only where needed)."""
+    found: dict[str, Any] = {}
+    for column in table.columns:
+        python = python_type_of(column.type)
+        if python is datetime.datetime:
+            found[str(column.key)] = _utc
+        elif python is uuid.UUID:
+            found[str(column.key)] = _plain_uuid
+    return found

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import builtins
 import contextvars
-import datetime
 import functools
 import inspect
 from collections.abc import Awaitable, Callable, Mapping
@@ -216,12 +215,12 @@ class RestEndpoint:
         assert schemas is not None
         fields = schemas.read_fields if method == "GET" else schemas.write_fields
         get = row.__getitem__ if isinstance(row, Mapping) else functools.partial(getattr, row)
+        converters = self._resource.converters
         data = {}
         for key in fields:
             value = get(key)
-            if isinstance(value, datetime.datetime) and value.tzinfo is None:
-                value = value.replace(tzinfo=datetime.UTC)  # stored as UTC
-            data[key] = value
+            convert = converters.get(key)
+            data[key] = value if convert is None or value is None else convert(value)
         return data
 
     def _serialize_rows(self, rows: builtins.list[Any], method: str) -> builtins.list[dict[str, Any]]:

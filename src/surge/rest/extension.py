@@ -374,12 +374,12 @@ class RestApi(BaseExtension):
 
 def _with_foreign_targets(tables: list[Any]) -> list[Any]:
     """``tables`` plus the resource tables their foreign keys point at (they must exist first)."""
-    found = list(tables)
+    found = list({table.name: table for table in tables}.values())  # resources may share a table
     index = 0
     while index < len(found):
         for key in found[index].foreign_keys:
             target = REST_METADATA.tables.get(key.target_fullname.rsplit(".", 1)[0])
-            if target is not None and all(target is not known for known in found):
+            if target is not None and all(target.name != known.name for known in found):
                 found.append(target)
         index += 1
     return found
