@@ -26,7 +26,7 @@ from surge.exceptions.handler import (
     default_validation_error,
 )
 from surge.exceptions.http import BaseHttpException, MethodNotAllowed, NotFound
-from surge.http.request import Request
+from surge.http.request import AFTER_RESPONSE, Request
 from surge.http.response import Response
 from surge.logging.base import LoggerBase
 from surge.logging.setup import configure_default_logger
@@ -41,7 +41,6 @@ __all__ = ["EndpointInfo", "Surge", "app", "on_shutdown", "on_startup"]
 
 S = TypeVar("S", bound="type[Surge]")
 F = TypeVar("F", bound=Callable[..., Any])
-_AFTER_RESPONSE = "surge.after_response"  # scope key: coroutines to await once the response is sent
 
 
 def app(import_name: str, configs: type[BaseConfig] | BaseConfig | None = None, **_: Any) -> Callable[[S], S]:
@@ -444,8 +443,8 @@ class Surge:
                         raise
                 await response(send, scope["method"] == "HEAD", req)
             finally:
-                if _AFTER_RESPONSE in scope:  # teardown the endpoint registered (dependency injection)
-                    for callback in scope.pop(_AFTER_RESPONSE):
+                if AFTER_RESPONSE in scope:  # req.call_after_response(): DI teardown, background tasks
+                    for callback in scope.pop(AFTER_RESPONSE):
                         await callback()
             if self.access_log:
                 self._log_access(req, response.status_code, started)

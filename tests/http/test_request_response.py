@@ -147,3 +147,24 @@ async def test_send_bytes_as_attachment(client) -> None:
 async def test_malformed_content_length_is_400(client) -> None:
     res = await client.post("/body", content=b"abc", headers={"content-length": "nope"})
     assert res.status_code in (400, 413)
+
+
+async def test_call_after_response_runs_once_the_response_is_sent() -> None:
+    from surge_testkit import make_app
+
+    events: list[str] = []
+
+    @path("/")
+    class Later(Controller):
+        @get("/later")
+        async def later(self, req: Request) -> dict:
+            async def audit() -> None:
+                events.append("after")
+
+            req.call_after_response(audit)
+            events.append("handler")
+            return {"ok": True}
+
+    async with TestClient(make_app(Later)) as client:
+        assert (await client.get("/later")).json() == {"ok": True}
+    assert events == ["handler", "after"]

@@ -6,11 +6,13 @@ import base64
 from typing import Any
 
 import pytest
-from conftest import Target, rest_app
 
+from conftest import Target, rest_app
+from surge.auth import BearerTokenAuthentication
 from surge.exceptions.config import ImproperlyConfigured
 from surge.rest import (
     AllowAny,
+    AppAuthentication,
     Authentication,
     BasicAuthentication,
     Field,
@@ -239,3 +241,36 @@ async def test_limits_are_shared_through_redis(sqlite_target: Target, redis_url:
     async with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
         statuses = [(await client.get("/limited")).status_code for client in (first, second, first, second)]
     assert statuses == [200, 200, 200, 429]
+
+
+class AppTokenAuth(BearerTokenAuthentication):
+    """The app's own authentication extension (surge.auth)."""
+
+
+class AppProtectedEndpoint(RestEndpoint):
+    value: str = Field(min_length=1)
+
+    class Meta:
+        authentication = Authentication(backend=AppAuthentication, permission={"GET": AllowAny})
+
+
+async def test_the_apps_own_authentication_extension(sqlite_target: Target) -> None:
+    from surge.openapi import build_openapi
+
+    auth = AppTokenAuth()
+    app = rest_app(
+        sqlite_target,
+        {"/app-protected": AppProtectedEndpoint},
+        extensions=(auth,),
+        AUTHENTICATION={"JWT_SECRET": SECRET},
+        SECRET_KEY="app-secret",
+    )
+    token = auth.create_jwt_token({"sub": "7"})
+    async with TestClient(app) as client:
+        assert (await client.get("/app-protected")).status_code == 200
+        refused = await client.post("/app-protected", json={"value": "v"})
+        assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+        allowed = await client.post("/app-protected", json={"value": "v"}, headers={"Authorization": f"Bearer {token}"})
+        assert allowed.status_code == 201
+    document = build_openapi(app)
+    assert document["paths"]["/app-protected"]["post"]["security"] == [{"bearerAuth": []}]

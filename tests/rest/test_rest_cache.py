@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 from conftest import Target, rest_app
-
 from surge.caching import Cache as CacheExtension
 from surge.rest import Authentication, Cache, Field, JWTAuthentication, RestEndpoint
 from surge.testing import TestClient

@@ -8,11 +8,14 @@ from decimal import Decimal
 from typing import Optional
 
 import pytest
-from conftest import Target, rest_app
 from sqlalchemy import Boolean, DateTime, Float, Integer, Numeric, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
 
+from conftest import Target, rest_app
+from surge.database.sql import create_declarative_base
 from surge.rest import ConfigurationError, Field, RestEndpoint
 from surge.testing import TestClient
+from surge.testing.client import LifespanFailed
 
 
 class AuthorEndpoint(RestEndpoint):
@@ -213,3 +216,35 @@ def test_field_names_may_not_hide_endpoint_methods() -> None:
 def test_table_name_defaults_to_the_class_name() -> None:
     assert AuthorEndpoint._model_class.__table__.name == "authorendpoints"
     assert ProductEndpoint._meta["table"] == "products"
+
+
+Base = create_declarative_base("db")
+
+
+class Customer(Base):  # type: ignore[misc, valid-type]
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+
+
+class InvoiceEndpoint(RestEndpoint):
+    customer_id: int = Field(foreign_key="customers.id")
+    total: float = Field(ge=0)
+
+
+async def test_foreign_keys_may_point_at_the_apps_models(target: Target) -> None:
+    app = rest_app(target, {"/invoices": InvoiceEndpoint}, SQL_DATABASE=target.section(CREATE_ALL=True))
+    app.models.append(Customer)
+    async with TestClient(app) as client:
+        await target.execute("INSERT INTO customers (id, name) VALUES (7, 'Ada')")
+        assert (await client.post("/invoices", json={"customer_id": 7, "total": 3})).status_code == 201
+        assert (await client.post("/invoices", json={"customer_id": 8, "total": 3})).status_code == 409
+
+
+async def test_a_foreign_key_to_an_unknown_table_fails_at_startup(sqlite_target: Target) -> None:
+    class Orphan(RestEndpoint):
+        parent_id: int = Field(foreign_key="nowhere.id")
+
+    with pytest.raises(LifespanFailed, match="foreign_key 'nowhere.id' points at a table that is neither"):
+        async with TestClient(rest_app(sqlite_target, {"/orphans": Orphan})):
+            pass

@@ -7,10 +7,19 @@ from typing import Any
 
 import orjson
 import pytest
-from conftest import Target, rest_app
 from sqlalchemy import event
 
-from surge.rest import ConfigurationError, Field, FieldFilter, Filtering, OrderingFilter, Pagination, RestEndpoint, SearchFilter
+from conftest import Target, rest_app
+from surge.rest import (
+    ConfigurationError,
+    Field,
+    FieldFilter,
+    Filtering,
+    OrderingFilter,
+    Pagination,
+    RestEndpoint,
+    SearchFilter,
+)
 from surge.testing import TestClient
 
 

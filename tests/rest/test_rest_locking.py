@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from conftest import Target, rest_app
-
 from surge.rest import Field, RestEndpoint
 from surge.testing import TestClient
 

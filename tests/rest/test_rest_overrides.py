@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conftest import Target, rest_app
 from sqlalchemy import select
 
+from conftest import Target, rest_app
 from surge.http.request import Request
 from surge.rest import Authentication, Field, JWTAuthentication, RestEndpoint
 from surge.testing import TestClient

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Target, rest_app
 
+from conftest import Target, rest_app
 from surge.rest import ConfigurationError, Field, Filtering, RestEndpoint
 from surge.testing import TestClient
 

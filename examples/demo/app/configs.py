@@ -37,6 +37,7 @@ class Config(BaseConfig):
         "app.database:migrate",
         "app.authentication:auth",
         "app.cache:cache",
+        "app.resources:rest",  # after the database and the cache it uses
         "app.scheduler:scheduler",
         "app.mail:email_client",
     ]
@@ -53,6 +54,8 @@ class Config(BaseConfig):
     # 127.0.0.1, so its cookie drops the Secure flag; keep the default (True) behind HTTPS.
     SESSIONS: dict = {"COOKIE_PATH": "/account", "COOKIE_SECURE": False, "LIFETIME": 8 * 3600}
     RATE_LIMITER: dict = {"BACKEND": "memory"}
+    # Declarative REST resources (docs/rest.md): GET/POST /api/v1/tasks, GET/PUT/PATCH/DELETE /api/v1/tasks/<id>.
+    REST_API: dict = {"ENDPOINTS": {"/api/v1/tasks": "app.resources:TaskEndpoint"}}
     # Response cache for /api/stats: in memory. {"BACKEND": "surge.caching:RedisCacheBackend",
     # "REDIS_URL": "redis://127.0.0.1:6379/0"} shares it between worker processes.
     CACHE: dict = {"DURATION": 60}

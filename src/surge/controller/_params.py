@@ -183,7 +183,7 @@ def analyze_handler(
                     f"{where}: two body parameters ({plan.body.name!r} and {name!r}); a request has one body"
                 )
             if body_media is None:
-                body_media = MediaType.APPLICATION_JSON
+                body_media = MediaType.APPLICATION_JSON.value
             list_fields: frozenset[str] = frozenset()
             if isinstance(bare, type) and issubclass(bare, BaseModel):
                 list_fields = frozenset(

@@ -16,6 +16,7 @@ from pydantic import ConfigDict, create_model
 from surge.controller._params import is_list_type
 from surge.di._analysis import Mode
 from surge.di._planner import SRC_CONST, SRC_NODE, SRC_REQUEST, SRC_SLOT, Node
+from surge.http.request import AFTER_RESPONSE as _AFTER_RESPONSE_KEY
 
 __all__ = [
     "AFTER_RESPONSE",
@@ -29,7 +30,7 @@ __all__ = [
     "value_of",
 ]
 
-AFTER_RESPONSE = "surge.after_response"
+AFTER_RESPONSE = _AFTER_RESPONSE_KEY  # the key Request.call_after_response uses
 """ASGI scope key: zero-argument coroutines the app awaits once the response is sent (or failed)."""
 
 FRAME: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("surge.di.frame", default=None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -18,9 +18,12 @@ if TYPE_CHECKING:
     from surge.app import Surge
     from surge.http.response import Response
 
-__all__ = ["Request"]
+__all__ = ["AFTER_RESPONSE", "Request"]
 
 _UNSET: Any = object()
+
+AFTER_RESPONSE = "surge.after_response"
+"""Scope key of the coroutine functions the app awaits once the response is sent."""
 
 
 class Request:
@@ -198,6 +201,14 @@ class Request:
     def res(self) -> Response:
         """Alias of :attr:`response`."""
         return self.response
+
+    def call_after_response(self, callback: Callable[[], Awaitable[Any]]) -> None:
+        """Await ``callback()`` once the response has been sent (also after an error response).
+
+        For background work and teardown that must not delay the client; callbacks run in the
+        order they were added. An exception in one is raised to the server after the response.
+        """
+        self.scope.setdefault(AFTER_RESPONSE, []).append(callback)
 
     # -- body -------------------------------------------------------------------------------
     def _max_length(self) -> int:

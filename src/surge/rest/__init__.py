@@ -14,6 +14,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 
 from surge.rest.authentication import (
     AllowAny,
+    AppAuthentication,
     BaseAuthentication,
     BasePermission,
     BasicAuthentication,
@@ -29,9 +30,11 @@ from surge.rest.fields import Field
 from surge.rest.filters import BaseFilter, FieldFilter, OrderingFilter, SearchFilter
 from surge.rest.middleware import Middleware
 from surge.rest.options import Authentication, Cache, Filtering, HttpMethod, Pagination, RateLimit, Serializer
+from surge.rest.sessions import get_async_session
 
 __all__ = [
     "AllowAny",
+    "AppAuthentication",
     "Authentication",
     "BaseAuthentication",
     "BaseFilter",
@@ -56,4 +59,5 @@ __all__ = [
     "RestError",
     "SearchFilter",
     "Serializer",
+    "get_async_session",
 ]

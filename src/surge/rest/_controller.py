@@ -15,14 +15,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.exc import IntegrityError
 
+from surge.caching.keys import user_identity
 from surge.controller.controller import Controller
-from surge.controller.decorators import Descriptor
 from surge.controller.spec import CallNext, controller_spec, endpoint_spec
+from surge.exceptions.http import BaseHttpException
 from surge.http.request import Request
 from surge.http.response import Response
-from surge.rest._crud import error_response, json_response, validation_errors
+from surge.rest._crud import error_response, integrity_error, json_response, validation_errors
+from surge.rest._openapi import allows_anyone, responses, security
 from surge.rest.endpoint import call_maybe_sync
+from surge.rest.errors import ConfigurationError, RestError
+from surge.rest.middleware import run_after, run_before
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -30,38 +35,12 @@ if TYPE_CHECKING:
     from surge.rest.endpoint import RestEndpoint
     from surge.rest.extension import RestApi
 
-__all__ = [
-    "ErrorBody",
-    "RestStep",
-    "ValidationErrorBody",
-    "ValidationErrorItem",
-    "build_controller",
-    "convert_error",
-    "to_response",
-]
+__all__ = ["RestStep", "build_controller", "convert_error", "to_response"]
 
 ENDPOINT_KWARG = "_rest_endpoint"
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-class ErrorBody(BaseModel):
-    """The body of a REST error response."""
-
-    detail: Any
-
-
-class ValidationErrorItem(BaseModel):
-    """One field error."""
-
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
-class ValidationErrorBody(BaseModel):
-    """The body of a 422 response of a REST resource."""
-
-    detail: list[ValidationErrorItem]
 
 
 def to_response(request: Request, result: Any) -> Response:
@@ -139,8 +118,6 @@ class RestStep:
             if ok and write and cache is not None:
                 await cache.invalidate(name)
             if middlewares:
-                from surge.rest.middleware import run_after
-
                 response = await run_after(middlewares, req, response)
             tasks = endpoint._tasks
             if ok and tasks:
@@ -153,26 +130,19 @@ class RestStep:
 async def _before(middlewares: tuple[Any, ...], req: Request) -> Response | None:
     if not middlewares:
         return None
-    from surge.rest.middleware import run_before
-
     return await run_before(middlewares, req)
 
 
 def _identity(user: Any) -> str:
-    from surge.caching.keys import user_identity
-
+    """Who the cached entry is for: a JWT's ``sub``, else what the cache extension uses."""
+    if isinstance(user, dict) and user.get("sub") is not None:
+        return f"sub:{user['sub']}"
     identity = user_identity(user)
     return identity if identity is not None else repr(sorted(user.items())) if isinstance(user, dict) else str(id(user))
 
 
 def convert_error(req: Request, exc: BaseException) -> Response | None:
     """The seed's error response for a client error raised in the pipeline (None: not one)."""
-    from sqlalchemy.exc import IntegrityError
-
-    from surge.exceptions.http import BaseHttpException
-    from surge.rest._crud import integrity_error
-    from surge.rest.errors import RestError
-
     if isinstance(exc, RestError):
         return error_response(req, exc)
     if isinstance(exc, ValidationError):
@@ -188,7 +158,6 @@ def convert_error(req: Request, exc: BaseException) -> Response | None:
     return None
 
 
-_AFTER_RESPONSE = "surge.after_response"  # the app awaits these callables once the response is sent
 
 
 def _schedule(req: Request, tasks: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]], logger: Any) -> None:
@@ -199,7 +168,7 @@ def _schedule(req: Request, tasks: list[tuple[Callable[..., Any], tuple[Any, ...
             except Exception as exc:  # a failed task must not affect other tasks or the server
                 logger.opt(exception=exc).error(f"Background task {getattr(fn, '__name__', fn)!r} failed")
 
-    req.scope.setdefault(_AFTER_RESPONSE, []).append(run_tasks)
+    req.call_after_response(run_tasks)
 
 
 # -- handler generation -------------------------------------------------------------------------
@@ -214,12 +183,12 @@ _OPERATIONS = (
     ("destroy", "DELETE", True, "delete", 204),
 )
 _SUMMARIES = {
-    "list": "List {plural}",
-    "create": "Create a {singular}",
+    "list": "List {singular}",
+    "create": "Create {singular}",
     "retrieve": "Get one {singular}",
-    "update": "Replace a {singular} (send the version you read)",
-    "partial_update": "Update some fields of a {singular} (send the version you read)",
-    "destroy": "Delete a {singular}",
+    "update": "Replace {singular} (send the version you read)",
+    "partial_update": "Update fields of {singular} (send the version you read)",
+    "destroy": "Delete {singular}",
 }
 
 
@@ -260,8 +229,6 @@ def _query_parameters(spec: ResourceSpec) -> dict[str, tuple[Any, Any]]:
         declared = declare(spec) if source is not spec.paginator else declare()
         for key, value in declared.items():
             if key in params or key in ("self", "req", ENDPOINT_KWARG):
-                from surge.rest.errors import ConfigurationError
-
                 raise ConfigurationError(f"RestEndpoint {spec.name}: query parameter {key!r} is declared twice or reserved")
             params[key] = value
     return params
@@ -304,7 +271,7 @@ def build_controller(api: RestApi, cls: type[RestEndpoint]) -> type[Controller]:
     query = _query_parameters(spec)
     singular = spec.name.removesuffix("Endpoint") or spec.name
     namespace: dict[str, Any] = {"__doc__": inspect.getdoc(cls) or f"The {singular} resource.", "__module__": cls.__module__}
-    security, schemes = _security(spec)
+    security_requirement, schemes = security(spec, api)
     tags = spec.tags or [spec.name]
     for operation, method, detail, override, status in _OPERATIONS:
         if method not in spec.methods:
@@ -316,7 +283,7 @@ def build_controller(api: RestApi, cls: type[RestEndpoint]) -> type[Controller]:
         func = _handler(cls, operation, override)
         func.__name__ = func.__qualname__ = operation
         func.__module__ = cls.__module__
-        summary = _SUMMARIES[operation].format(singular=singular.lower(), plural=spec.table_name)
+        summary = _SUMMARIES[operation].format(singular=singular)
         doc = inspect.getdoc(custom) if custom is not None else None
         func.__doc__ = doc or summary
         _sign(func, spec, operation, body, query)
@@ -326,12 +293,12 @@ def build_controller(api: RestApi, cls: type[RestEndpoint]) -> type[Controller]:
         if body is not None:
             endpoint.consumes = "application/json"
         endpoint.tags = list(tags)
-        endpoint.summary = summary
+        endpoint.summary = doc.split("\n\n", 1)[0].replace("\n", " ") if doc else summary
         endpoint.wrappers.append(RestStep(api, cls, method))
-        endpoint.descriptors.extend(_responses(spec, operation, status, body, security is not None))
-        if security is not None:
-            method_security = list(security)
-            if _allows_anyone(spec, method):
+        endpoint.descriptors.extend(responses(spec, operation, status, body, security_requirement is not None))
+        if security_requirement is not None:
+            method_security = list(security_requirement)
+            if allows_anyone(spec, method):
                 method_security.append({})
             endpoint.extra["security"] = method_security
             endpoint.extra["security_schemes"] = schemes
@@ -343,52 +310,3 @@ def build_controller(api: RestApi, cls: type[RestEndpoint]) -> type[Controller]:
     controller = type(spec.name, (Controller,), namespace)
     controller_spec(controller).tags = list(tags)
     return controller
-
-
-def _allows_anyone(spec: ResourceSpec, method: str) -> bool:
-    from surge.rest.authentication import AllowAny
-
-    assert spec.authentication is not None
-    chosen = spec.authentication.permission_for(method)
-    return chosen is AllowAny or isinstance(chosen, AllowAny)
-
-
-def _security(spec: ResourceSpec) -> tuple[list[dict[str, list[str]]] | None, dict[str, Any]]:
-    auth = spec.authentication
-    if auth is None or auth.backend is None:
-        return None, {}
-    backend: Any = auth.backend() if inspect.isclass(auth.backend) else auth.backend
-    name = getattr(backend, "openapi_scheme_name", "restAuth")
-    scheme = backend.openapi_scheme() if callable(getattr(backend, "openapi_scheme", None)) else {"type": "http", "scheme": "bearer"}
-    return [{name: []}], {name: scheme}
-
-
-def _responses(spec: ResourceSpec, operation: str, status: int, body: Any, secured: bool) -> list[Descriptor]:
-    assert spec.schemas is not None
-    found: list[Descriptor] = []
-    success = {
-        "list": spec.list_model,
-        "retrieve": spec.schemas.read,
-        "create": spec.schemas.write,
-        "update": spec.schemas.write,
-        "partial_update": spec.schemas.write,
-    }.get(operation)
-    if success is not None:
-        found.append(Descriptor(status=status, description="Success", body=success))
-    if operation != "list" and operation != "create":
-        found.append(Descriptor(status=404, description="Not found", body=ErrorBody))
-    if operation in ("update", "partial_update"):
-        found.append(Descriptor(status=409, description="Version conflict, or a unique value taken", body=ErrorBody))
-    if operation == "create":
-        found.append(Descriptor(status=409, description="A unique value is taken", body=ErrorBody))
-    if operation in ("list", "create", "update", "partial_update") or body is not None:
-        found.append(Descriptor(status=422, description="Validation error", body=ValidationErrorBody))
-    if operation == "list" and spec.pagination is not None and spec.pagination.style == "cursor":
-        found.append(Descriptor(status=400, description="Invalid cursor", body=ErrorBody))
-    if secured or (spec.authentication is not None and spec.authentication.permission is not None):
-        found.append(Descriptor(status=401, description="Authentication credentials invalid", body=ErrorBody))
-        found.append(Descriptor(status=403, description="Permission denied", body=ErrorBody))
-    if spec.authentication is not None and spec.authentication.rate_limiter is not None:
-        found.append(Descriptor(status=429, description="Too many requests", body=ErrorBody))
-    return found
-

@@ -88,6 +88,16 @@ def _validate(endpoint: RestEndpoint, model: type[BaseModel], data: Any) -> Base
         return json_response(endpoint.request, {"detail": validation_errors(exc)}, 422)
 
 
+def _values(spec: Any, validated: BaseModel, partial: bool) -> dict[str, Any]:
+    """The column values a write sets: given fields (PATCH), or all but database-defaulted ones left out."""
+    values = validated.model_dump(exclude_unset=partial)
+    if not partial:
+        for field in spec.fields:
+            if field.db_default and field.name not in validated.model_fields_set:
+                del values[field.name]  # let the database's default (or the current value) stand
+    return values
+
+
 def _spec(endpoint: RestEndpoint) -> Any:
     spec = endpoint._resource
     assert spec.info is not None and spec.schemas is not None
@@ -135,7 +145,7 @@ async def create(endpoint: RestEndpoint, data: Any) -> Response:
     validated = _validate(endpoint, spec.schemas.create, data)
     if isinstance(validated, Response):
         return validated
-    values = validated.model_dump()
+    values = _values(spec, validated, partial=False)
     info = spec.info
     if info.has_timestamps:
         now = utcnow()
@@ -157,7 +167,7 @@ async def update_row(endpoint: RestEndpoint, data: Any, pk: Any, partial: bool) 
     validated = _validate(endpoint, spec.schemas.patch if partial else spec.schemas.update, data)
     if isinstance(validated, Response):
         return validated
-    values = validated.model_dump(exclude_unset=partial)
+    values = _values(spec, validated, partial)
     info = spec.info
     table = info.table
     key = table.c[info.pk]

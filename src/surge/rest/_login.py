@@ -11,8 +11,9 @@ from surge.controller.decorators import Descriptor
 from surge.controller.spec import CallNext, endpoint_spec
 from surge.http.request import Request
 from surge.http.response import Response
-from surge.rest._controller import ErrorBody, ValidationErrorBody, convert_error
+from surge.rest._controller import convert_error
 from surge.rest._crud import json_response
+from surge.rest._openapi import ErrorBody, ValidationErrorBody
 from surge.rest.authentication import AuthenticationFailed
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def build_login_controller(api: RestApi) -> type[LoginController]:
         spec = endpoint_spec(func)
         spec.methods.append(("POST", f"/{name}"))
         spec.tags = ["auth"]
+        spec.consumes = "application/json"
         spec.wrappers.append(_SeedErrors())
         spec.descriptors.extend(
             [

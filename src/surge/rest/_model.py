@@ -40,7 +40,6 @@ __all__ = [
 
 AUTO_FIELDS = ("id", "created_at", "updated_at", "version")
 REST_METADATA = MetaData()
-_registry = registry(metadata=REST_METADATA)
 _lock = threading.Lock()
 
 
@@ -60,6 +59,7 @@ class FieldDef:
     info: FieldInfo | None
     default: Any  # PydanticUndefined when required
     options: ColumnOptions
+    db_default: bool = False  # reflected column the database fills in when a create leaves it out
 
     @property
     def required(self) -> bool:
@@ -165,8 +165,8 @@ def declared_table(table_name: str, fields: list[FieldDef]) -> Table:
 def map_model(name: str, table: Table) -> type:
     """A new class mapped onto ``table`` (imperative mapping; its attributes are the columns)."""
     model = type(name, (), {"__doc__": f"Rows of the {table.name!r} table."})
-    with _lock:
-        _registry.map_imperatively(model, table)
+    # A registry per class: redefining a resource (tests, YAML reloads) never clashes by name.
+    registry().map_imperatively(model, table)
     return model
 
 
@@ -209,13 +209,15 @@ def fields_from_table(table: Table, declared: list[FieldDef]) -> list[FieldDef]:
         has_default = column.server_default is not None or column.default is not None
         annotation: Any = inner | None if nullable and inner is not Any else inner
         info: FieldInfo | None = None
+        default = None if (nullable or has_default) else PydanticUndefined
         length = getattr(column.type, "length", None)
         if inner is str and isinstance(length, int):
-            from pydantic import Field
-
-            info = Field(max_length=length)
-        default = None if (nullable or has_default) else PydanticUndefined
-        fields.append(FieldDef(name, annotation, inner, nullable, info, default, ColumnOptions()))
+            info = FieldInfo.from_field(default, max_length=length)
+        if has_default and not nullable and info is None:
+            # The database fills it in: absent from a create, it is left out of the INSERT.
+            info = FieldInfo.from_field(None)
+        db_default = has_default and not nullable
+        fields.append(FieldDef(name, annotation, inner, nullable, info, default, ColumnOptions(), db_default))
     fields.extend(by_name.values())
     return fields
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AllowAny",
+    "AppAuthentication",
     "AuthenticationFailed",
     "BaseAuthentication",
     "BasePermission",
@@ -29,6 +30,7 @@ __all__ = [
     "IsAuthenticated",
     "JWTAuthentication",
     "PermissionDenied",
+    "check_permission",
 ]
 
 AUTH_FAILED = "Authentication credentials invalid."
@@ -85,6 +87,43 @@ class BaseAuthentication:
     def openapi_scheme(self) -> dict[str, Any]:
         """The OpenAPI security scheme of this backend."""
         return {"type": "http", "scheme": "bearer"}
+
+    def openapi(self, api: RestApi) -> tuple[str, dict[str, Any]]:
+        """The name and definition of this backend's security scheme in ``api``'s app."""
+        return self.openapi_scheme_name, self.openapi_scheme()
+
+
+class AppAuthentication(BaseAuthentication):
+    """The app's own :class:`surge.auth.Authentication` extension loads the user.
+
+    A resource is then protected by the same login as the rest of the app (bearer JWT,
+    session, signed cookie, Basic: whatever the extension's ``user_loader`` accepts).
+    """
+
+    def configure(self, api: RestApi) -> None:
+        super().configure(api)
+        self.extension = _app_authentication(api)
+        self.challenge = self.extension.challenge()  # type: ignore[misc]
+
+    async def authenticate(self, request: Request) -> Any:
+        if request.user is not None:
+            return request.user
+        return await self.extension.user_loader(request)
+
+    def openapi(self, api: RestApi) -> tuple[str, dict[str, Any]]:
+        extension = _app_authentication(api)
+        return extension.openapi_scheme_name or "appAuth", extension.openapi_scheme()
+
+
+def _app_authentication(api: RestApi) -> Any:
+    from surge.auth.extension import Authentication
+    from surge.rest.errors import ConfigurationError
+    from surge.security._lookup import find_extension
+
+    extension = find_extension(api.app, Authentication)
+    if extension is None:
+        raise ConfigurationError("AppAuthentication needs a surge.auth Authentication extension in EXTENSIONS")
+    return extension
 
 
 class JWTAuthentication(BaseAuthentication):

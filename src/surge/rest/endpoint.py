@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from surge.http.response import Response
     from surge.rest._runtime import Runtime
 
-__all__ = ["RestEndpoint"]
+__all__ = ["RestEndpoint", "call_maybe_sync"]
 
 T = TypeVar("T")
 
@@ -165,7 +165,11 @@ class RestEndpoint:
         return select(type(self)._model_class)
 
     async def _get_queryset(self, request: Request) -> Any:
-        return await call_maybe_sync(self.queryset, request)
+        # A sync queryset only builds a statement: it runs inline, not in a worker thread.
+        query = self.queryset(request)
+        if inspect.isawaitable(query):
+            query = await query
+        return query
 
     async def list(self, request: Request) -> Any:
         """GET on the collection."""

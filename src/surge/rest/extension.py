@@ -20,8 +20,8 @@ from surge.exceptions.config import ImproperlyConfigured
 from surge.exceptions.http import MethodNotAllowed
 from surge.extension import BaseExtension
 from surge.rest._cache import ResponseCache
+from surge.rest._ddl import create_tables
 from surge.rest._limits import Limiter
-from surge.rest._model import REST_METADATA
 from surge.rest._resource import bind_reflected
 from surge.rest._runtime import Runtime
 from surge.rest.config import RestApiConfig
@@ -346,20 +346,8 @@ class RestApi(BaseExtension):
         """Create the missing tables (``CREATE_TABLES``) and the missing columns of partial reflections."""
         for cls in self._resources:
             self.runtime(cls)  # backends check their configuration now at the latest
-        if not self.config.CREATE_TABLES:
-            return
-        declared = [cls._resource for cls in self._resources if not cls._resource.reflect]
-        tables = _with_foreign_targets([spec.info.table for spec in declared if spec.info is not None])
-        partial = [spec.info for cls in self._resources if (spec := cls._resource).info is not None and spec.info.missing_columns]
-        async with self.db.engine.begin() as connection:
-            if tables:
-
-                def create(sync: Any) -> None:
-                    REST_METADATA.create_all(sync, tables=tables)
-
-                await connection.run_sync(create)
-            for info in partial:
-                await connection.run_sync(_add_columns, info.table, info.missing_columns)
+        if self.config.CREATE_TABLES:
+            await create_tables(self.db, [cls._resource for cls in self._resources])
 
     async def shutdown(self) -> None:
         """Close the rate limit store's connections (when the RestApi owns it)."""
@@ -370,31 +358,3 @@ class RestApi(BaseExtension):
             owned = not any(isinstance(ext, RateLimiter) for ext in self.app.extensions.values())
             if owned:
                 await limiter.store.close()
-
-
-def _with_foreign_targets(tables: list[Any]) -> list[Any]:
-    """``tables`` plus the resource tables their foreign keys point at (they must exist first)."""
-    found = list({table.name: table for table in tables}.values())  # resources may share a table
-    index = 0
-    while index < len(found):
-        for key in found[index].foreign_keys:
-            target = REST_METADATA.tables.get(key.target_fullname.rsplit(".", 1)[0])
-            if target is not None and all(target.name != known.name for known in found):
-                found.append(target)
-        index += 1
-    return found
-
-
-def _add_columns(connection: Any, table: Any, columns: tuple[Any, ...]) -> None:
-    """``ALTER TABLE ... ADD COLUMN`` for declared columns a reflected table lacks (nullable:
-    existing rows have no value)."""
-    from sqlalchemy import Column, inspect, text
-    from sqlalchemy.schema import CreateColumn
-
-    existing = {column["name"] for column in inspect(connection).get_columns(table.name)}
-    preparer = connection.dialect.identifier_preparer
-    for column in columns:
-        if column.name in existing:
-            continue
-        ddl = CreateColumn(Column(column.name, column.type, nullable=True)).compile(dialect=connection.dialect)
-        connection.execute(text(f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {ddl}"))

@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
-__all__ = ["Authentication", "Cache", "Filtering", "HttpMethod", "Pagination", "RateLimit", "Serializer"]
+__all__ = [
+    "Authentication",
+    "Cache",
+    "Filtering",
+    "HttpMethod",
+    "Pagination",
+    "RateLimit",
+    "Serializer",
+    "allowed_methods",
+]
 
 VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 

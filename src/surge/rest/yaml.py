@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from surge._imports import import_string
-from surge.exceptions.config import MissingDependency
+from surge.exceptions.config import ImproperlyConfigured, MissingDependency
 from surge.rest._yaml_schema import AuthSpec, EndpointSpec, FieldSpec, RestYaml
 from surge.rest.errors import ConfigurationError
 
@@ -106,11 +106,21 @@ def _async_url(url: str) -> str:
 
 
 def _resolve(name: str, where: str) -> Any:
+    """A class named in the file: a known short name, ``module:Class`` or ``module.Class``.
+
+    Raises:
+        ConfigurationError: naming ``where`` and the known names.
+    """
     target = _NAMED.get(name, name)
     if ":" not in target and "." in target:
         module, _, attr = target.rpartition(".")
         target = f"{module}:{attr}"
-    return import_string(target, where)
+    if ":" not in target:
+        raise ConfigurationError(f"{where}: unknown name {name!r} (known: {', '.join(_NAMED)}; or 'module:Class')")
+    try:
+        return import_string(target, where)
+    except ImproperlyConfigured as exc:
+        raise ConfigurationError(str(exc)) from None
 
 
 def _field(spec: FieldSpec, where: str) -> tuple[Any, Any]:
