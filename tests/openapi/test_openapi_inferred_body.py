@@ -2,11 +2,12 @@
 
 from openapi_spec_validator import validate
 from pydantic import BaseModel
-from surge_testkit import make_app
 
 from surge import Request
 from surge.controller import Controller, path, post
 from surge.testing import TestClient
+
+from surge_testkit import make_app
 
 
 class Payload(BaseModel):

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from conftest import Target, rest_app
 from surge.auth import BearerTokenAuthentication
 from surge.exceptions.config import ImproperlyConfigured
 from surge.rest import (
@@ -24,6 +23,8 @@ from surge.rest import (
 )
 from surge.testing import TestClient
 from surge.testing.client import LifespanFailed
+
+from rest_testkit import Target, rest_app
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256"
 USERS = {"ada": ("lovelace", {"sub": "1", "is_admin": True}), "bob": ("builder", {"sub": "2", "is_admin": False})}

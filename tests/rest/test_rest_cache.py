@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from conftest import Target, rest_app
 from surge.caching import Cache as CacheExtension
 from surge.rest import Authentication, Cache, Field, JWTAuthentication, RestEndpoint
 from surge.testing import TestClient
+
+from rest_testkit import Target, rest_app
 
 
 class CachedProductEndpoint(RestEndpoint):

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from conftest import Target, rest_app
 from surge import BaseConfig, Surge
 from surge.database.sql import SqlDatabase
 from surge.exceptions.config import ImproperlyConfigured
@@ -14,6 +13,8 @@ from surge.http.request import Request
 from surge.http.response import Response
 from surge.rest import ConfigurationError, Field, Middleware, RestApi, RestEndpoint
 from surge.testing import TestClient
+
+from rest_testkit import Target, rest_app
 
 
 class NoteEndpoint(RestEndpoint):

@@ -3,9 +3,10 @@ with the seed's status codes and bodies, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from conftest import Target, rest_app
 from surge.rest import Field, RestEndpoint
 from surge.testing import TestClient
+
+from rest_testkit import Target, rest_app
 
 
 class BookEndpoint(RestEndpoint):

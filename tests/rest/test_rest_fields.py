@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import Boolean, DateTime, Float, Integer, Numeric, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from conftest import Target, rest_app
 from surge.database.sql import create_declarative_base
 from surge.rest import ConfigurationError, Field, RestEndpoint
 from surge.testing import TestClient
 from surge.testing.client import LifespanFailed
+
+from rest_testkit import Target, rest_app
 
 
 class AuthorEndpoint(RestEndpoint):

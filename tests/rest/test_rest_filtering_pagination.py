@@ -9,7 +9,6 @@ import orjson
 import pytest
 from sqlalchemy import event
 
-from conftest import Target, rest_app
 from surge.rest import (
     ConfigurationError,
     Field,
@@ -21,6 +20,8 @@ from surge.rest import (
     SearchFilter,
 )
 from surge.testing import TestClient
+
+from rest_testkit import Target, rest_app
 
 
 class ArticleEndpoint(RestEndpoint):

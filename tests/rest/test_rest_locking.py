@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import Target, rest_app
 from surge.rest import Field, RestEndpoint
 from surge.testing import TestClient
+
+from rest_testkit import Target, rest_app
 
 
 class CounterEndpoint(RestEndpoint):

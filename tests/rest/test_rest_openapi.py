@@ -8,7 +8,6 @@ from typing import Any
 
 from openapi_spec_validator import validate
 
-from conftest import Target, rest_app
 from surge.controller import Controller, get, path
 from surge.http.request import Request
 from surge.rest import (
@@ -23,6 +22,8 @@ from surge.rest import (
     Serializer,
 )
 from surge.testing import TestClient
+
+from rest_testkit import Target, rest_app
 
 
 class CatalogEndpoint(RestEndpoint):

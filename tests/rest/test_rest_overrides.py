@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from conftest import Target, rest_app
 from surge.http.request import Request
 from surge.rest import Authentication, Field, JWTAuthentication, RestEndpoint
 from surge.testing import TestClient
+
+from rest_testkit import Target, rest_app
 
 
 class PublishedArticleEndpoint(RestEndpoint):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Target, rest_app
 from surge.rest import ConfigurationError, Field, Filtering, RestEndpoint
 from surge.testing import TestClient
+
+from rest_testkit import Target, rest_app
 
 
 def _legacy_ddl(target: Target) -> str:

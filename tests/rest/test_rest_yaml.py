@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import Target
 from surge.http.request import Request
 from surge.http.response import Response
 from surge.rest import ConfigurationError, Middleware
 from surge.rest.yaml import app_from_yaml
 from surge.testing import TestClient
+
+from rest_testkit import Target
 
 SECRET = "yaml-secret-that-is-long-enough-for-hs256"
 
