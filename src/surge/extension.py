@@ -12,7 +12,7 @@ from surge.exceptions.config import ImproperlyConfigured
 if TYPE_CHECKING:
     from surge.app import Surge
 
-__all__ = ["BaseExtension", "to_upper_snake"]
+__all__ = ["BaseExtension", "load_section", "to_upper_snake"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -20,6 +20,29 @@ M = TypeVar("M", bound=BaseModel)
 def to_upper_snake(name: str) -> str:
     """``SqlDatabase`` -> ``SQL_DATABASE``."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).upper()
+
+
+def load_section(app: Surge, section: str, model: type[M], *, required: bool = False, owner: str = "") -> M:
+    """Validate the config section ``section`` (a dict, or absent) with ``model``.
+
+    Raises:
+        ImproperlyConfigured: the section is missing (when required) or a key is invalid;
+            the message names ``SECTION.KEY``.
+    """
+    raw = app.get_conf(section, None)
+    if raw is None:
+        if required:
+            raise ImproperlyConfigured(f"Missing config section {section}" + (f" for {owner}" if owner else ""))
+        raw = {}
+    if isinstance(raw, BaseModel):
+        raw = raw.model_dump()
+    if not isinstance(raw, dict):
+        raise ImproperlyConfigured(f"{section} must be a dict, got {type(raw).__name__}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(f"{section}.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
+        raise ImproperlyConfigured(f"Invalid configuration: {problems}") from None
 
 
 class BaseExtension:
@@ -57,28 +80,8 @@ class BaseExtension:
         app.extensions[self.extension_name] = self
 
     def load_config(self, app: Surge, model: type[M], required: bool = False) -> M:
-        """Validate this extension's config section with ``model``.
-
-        Raises:
-            ImproperlyConfigured: the section is missing (when required) or a key is invalid;
-                the message names ``SECTION.KEY``.
-        """
-        raw = app.get_conf(self.configs_name, None)
-        if raw is None:
-            if required:
-                raise ImproperlyConfigured(f"Missing config section {self.configs_name} for {type(self).__name__}")
-            raw = {}
-        if isinstance(raw, BaseModel):
-            raw = raw.model_dump()
-        if not isinstance(raw, dict):
-            raise ImproperlyConfigured(f"{self.configs_name} must be a dict, got {type(raw).__name__}")
-        try:
-            return model.model_validate(raw)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{self.configs_name}.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            )
-            raise ImproperlyConfigured(f"Invalid configuration: {problems}") from None
+        """Validate this extension's config section with ``model`` (see :func:`load_section`)."""
+        return load_section(app, self.configs_name, model, required=required, owner=type(self).__name__)
 
     async def startup(self) -> None:
         """Open connections; runs at app startup."""

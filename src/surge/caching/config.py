@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from surge._imports import import_string
 from surge.caching.backends.base import BaseCacheBackend
 from surge.exceptions.config import ImproperlyConfigured
+from surge.extension import load_section
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -61,17 +62,4 @@ def load_cache_config(app: Surge, section: str) -> CacheConfig:
     Raises:
         ImproperlyConfigured: a key is invalid; the message names ``SECTION.KEY``.
     """
-    raw = app.get_conf(section, None)
-    if raw is None:
-        raw = {}
-    if hasattr(raw, "model_dump"):
-        raw = raw.model_dump()
-    if not isinstance(raw, dict):
-        raise ImproperlyConfigured(f"{section} must be a dict, got {type(raw).__name__}")
-    try:
-        return CacheConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{section}.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise ImproperlyConfigured(f"Invalid configuration: {problems}") from None
+    return load_section(app, section, CacheConfig)

@@ -14,6 +14,8 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
+from surge.caching._response import from_payload, to_payload
+
 if TYPE_CHECKING:
     from surge.http.request import Request
     from surge.http.response import Response
@@ -65,28 +67,14 @@ class ResponseCache:
     async def lookup(self, key: str, request: Request) -> Response | None:
         """The cached response under ``key``, rebuilt for ``request``, or None."""
         payload = await self._get(key)
-        if payload is None:
-            return None
-        response = request.app.response_class(request)
-        response.status_code = int(payload["status_code"])
-        response.headers.update(payload.get("headers") or {})
-        response.media_type = payload.get("media_type")
-        body = payload.get("body", b"")
-        response.body = body.encode("utf-8") if isinstance(body, str) else bytes(body)
-        return response
+        return None if payload is None else from_payload(request, payload)
 
     async def store(self, key: str, response: Response, ttl: int) -> None:
-        """Keep a successful JSON response (its body already encoded) for ``ttl`` seconds."""
-        if response.has_json:
-            from surge.http._json import dumps
-
-            response.set_json_body(dumps(response.json_data))
-        payload = {
-            "status_code": response.status_code,
-            "headers": {k: v for k, v in response.headers.items() if k.lower() != "x-cache"},
-            "media_type": None if response.media_type is None else str(response.media_type),
-            "body": response.body,
-        }
+        """Keep a successful response for ``ttl`` seconds (not streams, files or cookies)."""
+        payload = await to_payload(response)
+        if payload is None:
+            return
+        payload["headers"] = {k: v for k, v in payload["headers"].items() if k.lower() != "x-cache"}
         await self._set(key, payload, ttl)
 
     async def invalidate(self, resource: str) -> None:

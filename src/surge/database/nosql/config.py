@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from surge._imports import import_string
 from surge.database.nosql.backends.base import AsyncNoSqlBackendBase
 from surge.exceptions.config import ImproperlyConfigured
+from surge.extension import load_section
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -51,17 +52,4 @@ def load_nosql_config(app: Surge, section: str) -> NoSqlDatabaseConfig:
         ImproperlyConfigured: the section is missing or a key is invalid; the message names
             ``SECTION.KEY``.
     """
-    raw = app.get_conf(section, None)
-    if raw is None:
-        raise ImproperlyConfigured(f"Missing config section {section} for NoSqlDatabase")
-    if hasattr(raw, "model_dump"):
-        raw = raw.model_dump()
-    if not isinstance(raw, dict):
-        raise ImproperlyConfigured(f"{section} must be a dict, got {type(raw).__name__}")
-    try:
-        return NoSqlDatabaseConfig.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{section}.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise ImproperlyConfigured(f"Invalid configuration: {problems}") from None
+    return load_section(app, section, NoSqlDatabaseConfig, required=True, owner="NoSqlDatabase")

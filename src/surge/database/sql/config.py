@@ -41,8 +41,10 @@ class SqlDatabaseConfig(BaseModel):
         None, gt=0, description="Seconds to wait for a free connection (default 30)"
     )
     POOL_RECYCLE: int = Field(1800, description="Reopen connections older than this many seconds (-1: never)")
-    POOL_PRE_PING: bool = Field(
-        True, description="Test a connection before handing it out (survives DB restarts)"
+    POOL_PRE_PING: bool | None = Field(
+        None,
+        description="Test a connection before handing it out (survives server restarts); "
+        "None: on for server databases, off for SQLite, whose file cannot drop a connection",
     )
     ENGINE_OPTIONS: dict[str, Any] = Field(
         default_factory=dict,

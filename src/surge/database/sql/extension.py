@@ -76,7 +76,6 @@ class SqlDatabase(BaseExtension):
         key = f"{self.configs_name}.DATABASE_URI"
         options: dict[str, Any] = {
             "echo": config.SHOW_SQL,
-            "pool_pre_ping": config.POOL_PRE_PING,
             "pool_recycle": config.POOL_RECYCLE,
         }
         for option, value in (
@@ -95,6 +94,9 @@ class SqlDatabase(BaseExtension):
                 "(expected e.g. sqlite+aiosqlite:///./app.db or postgresql+asyncpg://user:pass@host/db)"
             ) from None
         shown = url.render_as_string(hide_password=True)
+        pre_ping = config.POOL_PRE_PING
+        # PERF: a ping per checkout costs a thread hop on aiosqlite and protects nothing there.
+        options.setdefault("pool_pre_ping", pre_ping if pre_ping is not None else url.get_backend_name() != "sqlite")
         try:
             engine = create_async_engine(url, **options)
         except NoSuchModuleError:
