@@ -56,3 +56,12 @@ async def test_upload_form(client, tmp_path) -> None:
 
 async def test_static(client) -> None:
     assert (await client.get("/static/style.css")).status_code == 200
+
+
+async def test_navigation_links_and_api_docs(client) -> None:
+    page = (await client.get("/")).text
+    for link in ("/upload", "/guestbook", "/contact", "/account", "/api/notes", "/openapi/docs"):
+        assert f'href="{link}' in page
+    assert (await client.get("/openapi/docs")).status_code == 200
+    spec = (await client.get("/openapi/specs.json")).json()
+    assert "/api/notes" in spec["paths"]

@@ -13,6 +13,7 @@ class Config(BaseConfig):
     SECRET_KEY: str = "demo-secret-key-change-me"
     BASE_PATH: str = os.path.dirname(__file__)
     DEBUG: bool = False
+    OPEN_API_IN_PRODUCTION: bool = True  # the demo shows its API docs at /openapi/docs
     HOST: str = "127.0.0.1"
     PORT: int = 8080
     UPLOAD_DIR: str = os.path.join(os.path.dirname(__file__), "..", "uploads")
