@@ -14,8 +14,7 @@ from pydantic import ValidationError
 from surge._imports import import_string
 from surge._protocols import run_lifespan, serve_websocket
 from surge.config import BaseConfig
-from surge.controller._params import analyze_handler
-from surge.controller._pipeline import Endpoint, compile_endpoint, compile_socket
+from surge.controller._compile import compile_route, endpoint_cors_policy
 from surge.controller.controller import Controller
 from surge.controller.spec import ControllerSpec, EndpointSpec, controller_spec, find_endpoint_spec
 from surge.exceptions.config import ImproperlyConfigured
@@ -31,8 +30,8 @@ from surge.http.response import Response
 from surge.logging.base import LoggerBase
 from surge.logging.setup import configure_default_logger
 from surge.middleware.base import MiddlewareBase
-from surge.middleware.cors import CorsPolicy, cors_endpoint, preflight_response
-from surge.routing.router import Route, Router
+from surge.middleware.cors import CorsPolicy, preflight_response
+from surge.routing.router import Router
 from surge.routing.rules import join_paths
 from surge.static import Static
 from surge.templating import Templates
@@ -326,48 +325,15 @@ class Surge:
         registry = registry_of(self)
         for router in (self.router, self.ws_router):
             for route in router.routes:
-                self._compile_route(route, registry)
+                compile_route(self, route, registry)
         registry.prepare()  # checks unused providers too; hooks app-scoped values into the lifespan
         entry: Callable[[Request], Awaitable[Response]] = self._dispatch
         for middleware in reversed(self._middleware):
             entry = middleware(self, entry).middleware
         self._entry = entry
 
-    def _compile_route(self, route: Route, registry: Any) -> None:
-        info: EndpointInfo = route.info
-        spec = info.spec
-        provided = frozenset(name for wrapper in spec.wrappers for name in getattr(wrapper, "provides", ()))
-        params = analyze_handler(
-            info.func,
-            where=info.name,
-            http_method=route.method,
-            route_params={name: conv.python_type for name, conv in route.rule.params.items()},
-            consumes=spec.consumes,
-            provided=provided,
-            dependency_planner=registry.planner,
-        )
-        websocket = route.method == "WEBSOCKET"
-        params.injector = registry.compile_endpoint(info.controller, params, info.name, websocket=websocket, handler=info.func)
-        info.params = params
-        if route.method == "WEBSOCKET":
-            route.handler = compile_socket(self, info.instance, info.func, spec, info.controller_spec, params)
-            return
-        handler = compile_endpoint(self, info.instance, info.func, spec, info.controller_spec, params)
-        route.handler = self._with_cors(handler, self._cors_for(spec, info.controller_spec), route.method)
-
     def _cors_for(self, spec: EndpointSpec, cspec: ControllerSpec) -> CorsPolicy | None:
-        setting = spec.cors if spec.cors is not None else cspec.cors
-        if setting is False:
-            return None
-        base = self.cors_policy
-        if isinstance(setting, dict):
-            return (base or CorsPolicy.from_config(self._config)).override(setting)
-        return base
-
-    def _with_cors(self, handler: Endpoint, policy: CorsPolicy | None, method: str) -> Endpoint:
-        if policy is None:
-            return handler
-        return cors_endpoint(handler, policy, method, self._handle_exception)
+        return endpoint_cors_policy(self.cors_policy, self._config, spec, cspec)
 
     # -- request handling -------------------------------------------------------------------------
     async def _dispatch(self, req: Request) -> Response:
