@@ -15,6 +15,7 @@ PUBLIC_MODULES = [
     "surge.openapi",
     "surge.routing",
     "surge.di",
+    "surge.ai_interface",
 ]
 
 

@@ -240,7 +240,7 @@ async def test_malformed_json_is_400(client) -> None:
 async def test_empty_body_is_422(client) -> None:
     res = await client.post("/api/v1/users", headers={"content-type": "application/json"})
     assert res.status_code == 422
-    assert res.json()["message"] == "Request body is required"
+    assert res.json()["errors"] == [{"loc": ["body"], "msg": "Field required", "type": "missing"}]
 
 
 async def test_wrong_content_type_is_415(client) -> None:

@@ -29,6 +29,7 @@ __all__ = ["Endpoint", "compile_endpoint"]
 Endpoint = Callable[[Request], Awaitable[Response]]
 
 _JSON_TYPES = frozenset({"application/json", "application/problem+json"})
+_BODYLESS_STATUSES = frozenset({204, 304})
 
 
 def _media_matches(expected: str, actual: str) -> bool:
@@ -44,6 +45,7 @@ def _body_reader(body: BodyParam) -> Callable[[Request], Awaitable[Any]]:
     adapter = body.adapter
     media = body.media_type
     list_fields = body.list_fields
+    title = getattr(body.annotation, "__name__", body.name)
 
     if media in _JSON_TYPES:
 
@@ -53,10 +55,9 @@ def _body_reader(body: BodyParam) -> Callable[[Request], Awaitable[Any]]:
                 raise UnsupportedMediaType(f"Expected Content-Type {media}, got {content_type}")
             raw = await req.body()
             if not raw:
-                raise UnprocessableEntity(
-                    "Request body is required",
-                    data=[{"loc": ["body"], "msg": "Field required", "type": "missing"}],
-                )
+                # A ValidationError, like any other invalid body: the seed's @handles(ValidationError)
+                # handlers see missing data too.
+                raise ValidationError.from_exception_data(title, [{"type": "missing", "loc": ("body",), "input": None}])
             try:
                 return adapter.validate_json(raw)
             except ValidationError as exc:
@@ -194,9 +195,42 @@ def _handler_call(
     return call
 
 
-def _finisher(spec: EndpointSpec, params: HandlerParams) -> Callable[[Request, Any], Response]:
+def _sent_media_type(response: Response) -> str | None:
+    """The media type the response will carry (an explicit Content-Type header wins), no parameters."""
+    value = response.media_type
+    if response.headers:
+        value = next((v for k, v in response.headers.items() if k.lower() == "content-type"), value)
+    return value.split(";", 1)[0].strip().lower() if value else None
+
+
+def _produces_check(app: Surge, name: str, produces: str) -> Callable[[Response], None]:
+    """Apply ``@produces`` to a finished response.
+
+    A response without a media type gets ``produces`` (unless it has no body: 204/304, or
+    ``MediaType.NO_CONTENT``, which is a marker, not a wire value). A response the handler gave
+    another media type keeps it, and the app logs a warning, once per endpoint, as the seed says.
+    """
+    declared = None if produces == MediaType.NO_CONTENT else produces
+    expected = None if declared is None else declared.split(";", 1)[0].strip().lower()
+    warned = False
+
+    def check(response: Response) -> None:
+        nonlocal warned
+        actual = _sent_media_type(response)
+        if actual is None:
+            if declared is not None and response.status_code not in _BODYLESS_STATUSES:
+                response.media_type = declared
+            return
+        if actual != expected and not warned:
+            warned = True
+            app.logger.warning(f"{name} is declared @produces({produces}) but responded with {actual}")
+
+    return check
+
+
+def _finisher(app: Surge, name: str, spec: EndpointSpec, params: HandlerParams) -> Callable[[Request, Any], Response]:
     """Turn what the handler returned into the Response to send."""
-    produces = spec.produces
+    check_produces = _produces_check(app, name, spec.produces) if spec.produces is not None else None
     default_status = spec.status_code
     model = params.response_model
     adapter: TypeAdapter[Any] | None = TypeAdapter(model) if model is not None else None
@@ -211,8 +245,8 @@ def _finisher(spec: EndpointSpec, params: HandlerParams) -> Callable[[Request, A
             response = req.response.json(result)
             if default_status is not None:
                 response.status_code = default_status
-        if produces is not None and response.media_type is None:
-            response.media_type = produces
+        if check_produces is not None:
+            check_produces(response)
         if adapter is not None and response.has_json and response.status_code < 400:
             data = response.json_data
             if model_class is None or not isinstance(data, model_class):
@@ -250,7 +284,7 @@ def compile_endpoint(
     call: CallNext = _handler_call(instance, func, params)
     if params.injector is not None:  # dependency injection: innermost, inside extension wrappers
         call = params.injector.wrap(app, call, instance, func)
-    finish = _finisher(spec, params)
+    finish = _finisher(app, f"{type(instance).__name__}.{func.__name__}", spec, params)
     if spec.wrappers:
         handler_call = call
 

@@ -83,8 +83,13 @@ class NotFound(BaseHttpException):
     default_message = "Not found"
 
 
-class MethodNotAllowed(BaseHttpException):
-    """Raised when the path exists but not for this method; carries the ``Allow`` header."""
+class MethodNotAllowed(NotFound):
+    """Raised when the path exists but not for this method; carries the ``Allow`` header.
+
+    A subclass of :class:`NotFound` because the seed says a wrong URL *or HTTP method* raises
+    NotFound: a ``@handles(NotFound)`` handler sees both. Unhandled (or with its own handler)
+    it still answers 405 with ``Allow``.
+    """
 
     status_code = HttpStatus.METHOD_NOT_ALLOWED
     default_message = "Method not allowed"
