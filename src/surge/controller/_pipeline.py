@@ -213,10 +213,15 @@ def _produces_check(app: Surge, name: str, produces: str) -> Callable[[Response]
     declared = None if produces == MediaType.NO_CONTENT else produces
     expected = None if declared is None else declared.split(";", 1)[0].strip().lower()
     warned = False
+    matching: set[str] = set()  # media_type values already seen to match (a handful)
 
     def check(response: Response) -> None:
         nonlocal warned
+        if not response.headers and response.media_type in matching:
+            return  # PERF: the usual case, without re-parsing the media type per request
         actual = _sent_media_type(response)
+        if actual is not None and actual == expected and not response.headers and response.media_type:
+            matching.add(response.media_type)
         if actual is None:
             if declared is not None and response.status_code not in _BODYLESS_STATUSES:
                 response.media_type = declared
