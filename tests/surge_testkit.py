@@ -7,7 +7,14 @@ own conftest.py.)
 from __future__ import annotations
 
 import os
+import re
 import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pytest
 
@@ -52,3 +59,118 @@ def make_app(*controllers: type, **settings: object) -> object:
     for controller in controllers:
         application.register_controller(controller)  # type: ignore[arg-type]
     return application
+
+
+# -- app factory and browser helpers for the extension tests (auth, security) ------------------
+
+EXTENSION_TEST_SECRET = "extension-tests-secret-key-0123456789abcdef"
+
+
+def build_app(
+    *,
+    extensions: Iterable[Any] = (),
+    controllers: Iterable[type] = (),
+    handlers: Iterable[type] = (),
+    **config: Any,
+) -> Any:
+    """An app with ``config`` keys, then ``extensions`` (in order), handlers and controllers."""
+    from surge import BaseConfig, Surge
+
+    config.setdefault("SECRET_KEY", EXTENSION_TEST_SECRET)
+    config.setdefault("DEBUG", True)
+    config.setdefault("ACCESS_LOG", False)
+    application = Surge(configs=BaseConfig(**config))
+    for extension in extensions:
+        application.add_extension(extension)
+    for handler in handlers:
+        application.add_exception_handler(handler)
+    for controller in controllers:
+        application.register_controller(controller)
+    return application
+
+
+def set_client_cookie(client: Any, name: str, value: str) -> None:
+    """Replace the client's cookie ``name`` (as a browser would hold it for the test host)."""
+    client.cookies.delete(name)
+    client.cookies.set(name, value, domain="testserver.local")
+
+
+@pytest.fixture(name="make_app")
+def app_factory() -> Callable[..., Any]:
+    """The :func:`build_app` factory (import this fixture into a folder's conftest.py)."""
+    return build_app
+
+
+@pytest.fixture
+def redis_prefix(redis_url: str) -> str:
+    """A key prefix unique to one test, so tests sharing the Redis server never collide."""
+    return f"surge-test:{uuid.uuid4().hex}:"
+
+
+@pytest.fixture
+def plant_cookie() -> Callable[[Any, str, str], None]:
+    """The :func:`set_client_cookie` helper: what an attacker (or a test) puts in a browser."""
+    return set_client_cookie
+
+
+# -- documentation examples ---------------------------------------------------------------------
+
+DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
+_PYTHON_BLOCK = re.compile(r"```python\n(?P<code>.*?)```", re.S)
+_FILE_HEADER = re.compile(r"# (?P<path>[\w/.]+\.py)\n")
+
+
+def run_doc_project(doc: str, tmp_path: Any, expected_files: set[str]) -> str:
+    """Run the example project of ``docs/<doc>`` as a user would; returns pytest's output.
+
+    Python blocks that start with ``# path/to/file.py`` are written to those files; every other
+    block must at least compile. The project's own tests then run in a pytest subprocess and
+    must pass.
+    """
+    text = open(os.path.join(DOCS, doc), encoding="utf-8").read()
+    files: dict[str, str] = {}
+    for match in _PYTHON_BLOCK.finditer(text):
+        code = match["code"]
+        header = _FILE_HEADER.match(code)
+        if header is None:
+            compile(code, f"docs/{doc}", "exec")
+            continue
+        files[header["path"]] = code
+    assert set(files) == expected_files, f"docs/{doc} files changed: {sorted(files)}"
+    for relative, code in files.items():
+        target = tmp_path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(code)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\nasyncio_mode = "auto"\nasyncio_default_fixture_loop_scope = "function"\n'
+        'pythonpath = ["."]\nfilterwarnings = ["error"]\n'
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+# -- real server processes ----------------------------------------------------------------------
+
+
+def wait_until_up(url: str, process: subprocess.Popen[str], timeout: float = 30) -> None:
+    """Poll ``url`` until the server answers (any status); fail if it exits or stays silent."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            raise AssertionError(f"server exited early: {output}")
+        try:
+            httpx.get(url, timeout=0.5)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise AssertionError(f"server did not answer on {url} within {timeout}s")

@@ -3,28 +3,16 @@
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from surge_testkit import free_port
+from surge_testkit import free_port, wait_until_up
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited early: {process.stdout.read() if process.stdout else ''}")
-        try:
-            httpx.get(url, timeout=0.5)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError(f"server did not answer on {url} within {timeout}s")
 
 
 @pytest.mark.parametrize("server", ["granian", "uvicorn"])

@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -17,6 +16,8 @@ from openapi_spec_validator import validate
 
 from surge.cli.main import main
 from surge.cli.project import create_project
+
+from surge_testkit import wait_until_up
 
 
 def free_port() -> int:
@@ -75,17 +76,6 @@ def test_new_project_refuses_a_non_empty_folder(project: Path) -> None:
     assert "already exists and is not empty" in result.stderr
 
 
-def _wait(url: str, process: subprocess.Popen[str], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited early:\n{process.communicate()[0]}")
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError(f"no answer on {url} within {timeout}s")
 
 
 def _stop(process: subprocess.Popen[str]) -> str:
@@ -108,7 +98,7 @@ def test_surge_run_serves_the_generated_project(project: Path, server: str) -> N
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base + "/api/v1/notes", process)
+        wait_until_up(base + "/api/v1/notes", process)
         with httpx.Client(base_url=base, timeout=5) as client:
             created = client.post("/api/v1/notes", json={"title": "Buy food"})
             assert created.status_code == 201
@@ -130,7 +120,7 @@ def test_run_py_starts_the_app_too(project: Path) -> None:
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
     try:
-        _wait(f"http://127.0.0.1:{port}/api/v1/notes", process)
+        wait_until_up(f"http://127.0.0.1:{port}/api/v1/notes", process)
     finally:
         _stop(process)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,23 +13,11 @@ import httpx
 import pytest
 import redis
 
-from surge_testkit import free_port
+from surge_testkit import free_port, wait_until_up
 
 HERE = Path(__file__).resolve().parent
 
 
-def wait_until_up(url: str, process: subprocess.Popen[str], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise AssertionError(f"server exited early: {output}")
-        try:
-            httpx.get(url, timeout=0.5)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise AssertionError(f"server did not answer on {url} within {timeout}s")
 
 
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
