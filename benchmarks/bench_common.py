@@ -86,21 +86,16 @@ CHECKS: list[Check] = [
         content_type="application/json",
         json_body={"message": "Hello, World!"},
     ),
-    Check(
-        "users",
-        "users/42",
-        "GET",
-        "/users/42",
-        content_type="application/json",
-        json_body={"id": 42, "name": "user42"},
-    ),
-    Check(
-        "users",
-        "users/7",
-        "GET",
-        "/users/7",
-        content_type="application/json",
-        json_body={"id": 7, "name": "user7"},
+    *(
+        Check(
+            "users",
+            f"users/{n}",
+            "GET",
+            f"/users/{n}",
+            content_type="application/json",
+            json_body={"id": n, "name": f"user{n}"},
+        )
+        for n in (42, 7)
     ),
     Check(
         "items",

@@ -855,7 +855,7 @@ def run_memory(args) -> int:
             while total < args.memory_requests and time.monotonic() < deadline:
                 ep = good[rounds % len(good)]
                 chunk = args.memory_chunk
-                if total and rounds:  # size the last chunks so the total lands near the target
+                if total:  # size the last chunks so the total lands near the target
                     rate = total / max(1e-3, time.monotonic() - load_started)
                     chunk = min(args.memory_chunk, max(1.0, (args.memory_requests - total) / max(rate, 1.0)))
                 res = run_wrk(port, ep, chunk, args, client_pin)

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pytest
@@ -118,6 +118,10 @@ def plant_cookie() -> Callable[[Any, str, str], None]:
 DOCS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs")
 _PYTHON_BLOCK = re.compile(r"```python\n(?P<code>.*?)```", re.S)
 _FILE_HEADER = re.compile(r"# (?P<path>[\w/.]+\.py)\n")
+DOC_PYPROJECT = (
+    '[tool.pytest.ini_options]\nasyncio_mode = "auto"\nasyncio_default_fixture_loop_scope = "function"\n'
+    'pythonpath = ["."]\nfilterwarnings = ["error"]\n'
+)
 
 
 def run_doc_project(doc: str, tmp_path: Any, expected_files: set[str]) -> str:
@@ -137,20 +141,33 @@ def run_doc_project(doc: str, tmp_path: Any, expected_files: set[str]) -> str:
             continue
         files[header["path"]] = code
     assert set(files) == expected_files, f"docs/{doc} files changed: {sorted(files)}"
+    return run_project_tests(tmp_path, files)
+
+
+def run_project_tests(
+    root: Any,
+    files: Mapping[str, str],
+    *,
+    tests: str = "tests",
+    pyproject: str = DOC_PYPROJECT,
+    timeout: float = 120,
+) -> str:
+    """Write ``files`` (relative path -> text) and ``pyproject`` under ``root``, run pytest on ``tests``.
+
+    The run is a fresh interpreter in ``root``, as a user would run the project's tests, and
+    must pass; returns pytest's output.
+    """
     for relative, code in files.items():
-        target = tmp_path / relative
+        target = root / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(code)
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.pytest.ini_options]\nasyncio_mode = "auto"\nasyncio_default_fixture_loop_scope = "function"\n'
-        'pythonpath = ["."]\nfilterwarnings = ["error"]\n'
-    )
+    (root / "pyproject.toml").write_text(pyproject)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-        cwd=tmp_path,
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", tests],
+        cwd=root,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout

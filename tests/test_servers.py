@@ -13,8 +13,6 @@ from surge_testkit import free_port, wait_until_up
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo"
 
 
-
-
 @pytest.mark.parametrize("server", ["granian", "uvicorn"])
 def test_demo_app_under_real_server(server: str) -> None:
     port = free_port()

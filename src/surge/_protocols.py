@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from surge.exceptions.http import BaseHttpException, MethodNotAllowed, NotFound
+from surge.exceptions.http import BaseHttpException, NotFound
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -26,7 +26,7 @@ async def serve_websocket(app: Surge, scope: dict[str, Any], receive: Any, send:
     req = app.request_class(scope, receive, send, app)
     try:
         route, params = app.ws_router.match("WEBSOCKET", scope["path"])
-    except (NotFound, MethodNotAllowed):
+    except NotFound:  # MethodNotAllowed is a NotFound too
         await send({"type": "websocket.close", "code": 1008, "reason": "No websocket route"})
         return
     req.route_parameters = params

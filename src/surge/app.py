@@ -353,8 +353,8 @@ class Surge:
     def _options(self, req: Request, allowed: list[str]) -> Response:
         """Automatic OPTIONS: CORS preflight when asked, else ``Allow``."""
         response = self.response_class(req)
-        origin = req.headers.get("origin")
-        requested = req.headers.get("access-control-request-method")
+        origin = req.header(b"origin")
+        requested = req.header(b"access-control-request-method")
         if origin is not None and requested is not None:
             policy = self._preflight_policy(req.path, requested.upper())
             if policy is not None:
@@ -366,7 +366,7 @@ class Surge:
     def _preflight_policy(self, path: str, method: str) -> CorsPolicy | None:
         try:
             route, _ = self.router.match(method, path)
-        except (NotFound, MethodNotAllowed):
+        except NotFound:  # MethodNotAllowed is a NotFound too
             return self.cors_policy
         info: EndpointInfo = route.info
         return self._cors_for(info.spec, info.controller_spec)

@@ -121,6 +121,7 @@ def test_run_py_starts_the_app_too(project: Path) -> None:
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/api/v1/notes", process)
+        assert httpx.get(f"http://127.0.0.1:{port}/api/v1/notes", timeout=5).status_code == 200
     finally:
         _stop(process)
 

@@ -10,25 +10,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-REQUIRE_SERVICES = os.environ.get("SURGE_REQUIRE_SERVICES") == "1"
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now (local: ``conftest`` is ambiguous across test folders)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
+from surge_testkit import REQUIRE_SERVICES, free_port, wait_until_up
 
 APP_SOURCE = '''
 from pydantic import BaseModel
@@ -96,17 +85,7 @@ def docs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"server exited: {process.stdout.read() if process.stdout else ''}")
-            try:
-                httpx.get(base + "/openapi/specs.json", timeout=1)
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline:
-                    raise AssertionError("server did not start within 30s") from None
-                time.sleep(0.1)
+        wait_until_up(base + "/openapi/specs.json", process)
         yield base
     finally:
         if process.poll() is None:

@@ -7,35 +7,23 @@ project, whose tests then run in a fresh interpreter, as a user would run them.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from surge_testkit import run_project_tests
+
 ROOT = Path(__file__).resolve().parents[2]
 BLOCK = re.compile(r"```(?:python|yaml)\n# (?P<path>[\w/.]+)\n(?P<code>.*?)```", re.S)
+PYPROJECT = (
+    '[tool.pytest.ini_options]\nasyncio_mode = "auto"\nasyncio_default_fixture_loop_scope = "function"\n'
+    'pythonpath = ["."]\nfilterwarnings = ["error", "ignore::DeprecationWarning:aiosqlite.*"]\n'
+)
 
 
 def _run_project(blocks: list[re.Match[str]], tmp_path: Path) -> str:
-    for block in blocks:
-        target = tmp_path / block["path"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(block["code"])
-    (tmp_path / "books" / "__init__.py").touch()
-    (tmp_path / "pyproject.toml").write_text(
-        '[tool.pytest.ini_options]\nasyncio_mode = "auto"\nasyncio_default_fixture_loop_scope = "function"\n'
-        'pythonpath = ["."]\nfilterwarnings = ["error", "ignore::DeprecationWarning:aiosqlite.*"]\n'
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+    files = {"books/__init__.py": "", **{block["path"]: block["code"] for block in blocks}}
+    return run_project_tests(tmp_path, files, pyproject=PYPROJECT, timeout=180)
 
 
 def test_docs_examples_run(tmp_path: Path) -> None:

@@ -67,11 +67,7 @@ class Limited(Controller):
 @pytest.fixture(params=["memory", "redis"])
 def backend(request: pytest.FixtureRequest) -> dict[str, Any]:
     if request.param == "redis":
-        return {
-            "BACKEND": "redis",
-            "REDIS_URL": request.getfixturevalue("redis_url"),
-            "KEY_PREFIX": request.getfixturevalue("redis_prefix"),
-        }
+        return dict(request.getfixturevalue("redis_section"))
     return {"BACKEND": "memory"}
 
 

@@ -59,11 +59,7 @@ class SessionApi(Controller):
 def backend(request: pytest.FixtureRequest) -> dict[str, Any]:
     """The SESSIONS section of each backend (redis: a real server, keys under a unique prefix)."""
     if request.param == "redis":
-        return {
-            "BACKEND": "redis",
-            "REDIS_URL": request.getfixturevalue("redis_url"),
-            "KEY_PREFIX": request.getfixturevalue("redis_prefix"),
-        }
+        return dict(request.getfixturevalue("redis_section"))
     return {"BACKEND": request.param}
 
 

@@ -28,11 +28,7 @@ from surge.testing import TestClient
 @pytest.fixture(params=["memory", "redis"])
 def section(request: pytest.FixtureRequest) -> dict[str, Any]:
     if request.param == "redis":
-        return {
-            "BACKEND": "redis",
-            "REDIS_URL": request.getfixturevalue("redis_url"),
-            "KEY_PREFIX": request.getfixturevalue("redis_prefix"),
-        }
+        return dict(request.getfixturevalue("redis_section"))
     return {"BACKEND": "memory"}
 
 

@@ -1,7 +1,7 @@
 """``login_required`` and ``role_required`` as plain decorators (``from surge.auth import ...``).
 
-They use the app's Authentication extension, found at startup (endpoints) or at the first
-request (controller classes); ``@auth.login_required`` binds to one extension instead.
+They use the app's Authentication extension, found at startup (endpoints) or by the request's
+app when a request needs it (controller classes); ``@auth.login_required`` binds to one extension instead.
 """
 
 from __future__ import annotations

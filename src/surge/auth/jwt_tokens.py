@@ -13,10 +13,27 @@ from surge.auth.config import AuthenticationConfig
 from surge.exceptions.config import ImproperlyConfigured
 from surge.security._optional import require
 
-__all__ = ["JwtCodec"]
+__all__ = ["JwtCodec", "hmac_key"]
 
 _HMAC_MIN_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
 _HMAC_DIGEST = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+
+
+def hmac_key(algorithm: str, secret: str | None, secret_key: str, key_name: str, context: bytes) -> bytes:
+    """The HMAC key of ``algorithm``: ``secret`` when given, else one derived from ``secret_key``.
+
+    A derived key always has the hash's length, whatever the length of ``secret_key``;
+    ``context`` keeps keys derived for different purposes apart.
+
+    Raises:
+        ImproperlyConfigured: ``secret`` is shorter than the hash (the message names ``key_name``).
+    """
+    if secret is None:
+        return hmac.new(secret_key.encode("utf-8"), context, _HMAC_DIGEST[algorithm]).digest()
+    key = secret.encode("utf-8")
+    if len(key) < _HMAC_MIN_BYTES[algorithm]:
+        raise ImproperlyConfigured(f"{key_name} must be at least {_HMAC_MIN_BYTES[algorithm]} bytes for {algorithm}")
+    return key
 
 
 def _read_key(value: str, key_name: str, base_path: str) -> str:
@@ -70,15 +87,7 @@ class JwtCodec:
         jwt = require("jwt", "pyjwt[crypto]", "auth")
         algorithm = config.JWT_ALGORITHM
         if algorithm in _HMAC_MIN_BYTES:
-            if config.JWT_SECRET is not None:
-                key: Any = config.JWT_SECRET.encode("utf-8")
-                if len(key) < _HMAC_MIN_BYTES[algorithm]:
-                    raise ImproperlyConfigured(
-                        f"AUTHENTICATION.JWT_SECRET must be at least {_HMAC_MIN_BYTES[algorithm]} bytes for {algorithm}"
-                    )
-            else:
-                # A derived key always has the hash's length, whatever the length of SECRET_KEY.
-                key = hmac.new(secret_key.encode("utf-8"), b"surge.auth.jwt", _HMAC_DIGEST[algorithm]).digest()
+            key = hmac_key(algorithm, config.JWT_SECRET, secret_key, "AUTHENTICATION.JWT_SECRET", b"surge.auth.jwt")
             return cls(algorithm, key, key, config.JWT_ISSUER, config.JWT_AUDIENCE, config.JWT_LEEWAY, config.JWT_EXPIRES_IN)
         implementation = jwt.get_algorithm_by_name(algorithm)
         signing_key = None

@@ -209,10 +209,7 @@ class Cache(BaseExtension):
             if req.user is user_before:  # a user loaded below the cache would make the key wrong
                 payload = await to_payload(response)
                 if payload is not None:
-                    stored = payload
-                    await self._attempt(
-                        "set", lambda: self.backend.set(key, stored, duration or self._duration), None
-                    )
+                    await self.set(key, payload, duration)
             return response
         finally:
             if self._inflight.get(key) is future:

@@ -14,7 +14,7 @@ from typing import Any
 
 from surge.di._analysis import Mode
 from surge.di._planner import SRC_CONST, SRC_KWARG, SRC_NODE, SRC_REQUEST, SRC_SLOT, Node, Source
-from surge.di._runtime import AFTER_RESPONSE, FRAME, Cleanup, extractor
+from surge.di._runtime import FRAME, Cleanup, extractor
 
 __all__ = ["generate"]
 
@@ -34,7 +34,6 @@ class _Source:
         self.namespace: dict[str, Any] = {
             "FRAME": FRAME,
             "Cleanup": Cleanup,
-            "AFTER": AFTER_RESPONSE,
             "_no_value": _no_value,
         }
         self.lines: list[str] = []
@@ -168,14 +167,7 @@ def generate(
             "        FRAME.reset(token)",
         ]
     else:
-        queue = [] if websocket else [
-            "    scope = req.scope",
-            "    after = scope.get(AFTER)",
-            "    if after is None:",
-            "        scope[AFTER] = [cleanup.close]",
-            "    else:",
-            "        after.append(cleanup.close)",
-        ]
+        queue = [] if websocket else ["    req.call_after_response(cleanup.close)"]
         src.lines = [
             *head,
             "    cleanup = Cleanup(logger)",

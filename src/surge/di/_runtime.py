@@ -16,10 +16,8 @@ from pydantic import ConfigDict, create_model
 from surge.controller._params import is_list_type
 from surge.di._analysis import Mode
 from surge.di._planner import SRC_CONST, SRC_NODE, SRC_REQUEST, SRC_SLOT, Node
-from surge.http.request import AFTER_RESPONSE as _AFTER_RESPONSE_KEY
 
 __all__ = [
-    "AFTER_RESPONSE",
     "FRAME",
     "Cleanup",
     "InjectedAttribute",
@@ -29,9 +27,6 @@ __all__ = [
     "run_steps",
     "value_of",
 ]
-
-AFTER_RESPONSE = _AFTER_RESPONSE_KEY  # the key Request.call_after_response uses
-"""ASGI scope key: zero-argument coroutines the app awaits once the response is sent (or failed)."""
 
 FRAME: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("surge.di.frame", default=None)
 """The controller attribute values of the request being handled in this context."""

@@ -28,6 +28,7 @@ _UNSET: Any = object()
 _FILE_CHUNK = 64 * 1024
 _NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
 _MEDIA_TYPES: dict[str, bytes] = {}  # media type -> encoded header value (a handful of entries)
+_MEDIA_TYPES_MAX = 64
 
 
 class Response(Generic[T]):
@@ -308,7 +309,9 @@ class Response(Generic[T]):
         if media_type is not None and not has_type:
             encoded = _MEDIA_TYPES.get(media_type)
             if encoded is None:
-                encoded = _MEDIA_TYPES[media_type] = str(media_type).encode("latin-1")
+                encoded = str(media_type).encode("latin-1")
+                if len(_MEDIA_TYPES) < _MEDIA_TYPES_MAX:  # per-response values (a boundary) must not grow it
+                    _MEDIA_TYPES[media_type] = encoded
             raw.append((b"content-type", encoded))
         if self._stream is None and status not in _NO_BODY_STATUSES and not has_length:
             length = self._file[1].st_size if self._file is not None else len(self.body)

@@ -29,25 +29,19 @@ class ResponseCache:
     """Get, store and invalidate cached responses of resources."""
 
     def __init__(self, extension: Any = None) -> None:
-        self._extension = extension
-        self._backend: Any = None
         if extension is None:
             from surge.caching.backends.memory import MemoryCacheBackend
 
-            self._backend = MemoryCacheBackend()
+            extension = MemoryCacheBackend()
+        # The Cache extension and a cache backend share get(key) and set(key, value, ttl).
+        self._cache: Any = extension
 
     async def _get(self, key: str) -> dict[str, Any] | None:
-        if self._extension is not None:
-            value: dict[str, Any] | None = await self._extension.get(key)
-            return value
-        found: dict[str, Any] | None = await self._backend.get(key)
+        found: dict[str, Any] | None = await self._cache.get(key)
         return found
 
     async def _set(self, key: str, value: dict[str, Any], ttl: int) -> None:
-        if self._extension is not None:
-            await self._extension.set(key, value, ttl)
-        else:
-            await self._backend.set(key, value, ttl)
+        await self._cache.set(key, value, ttl)
 
     async def _generation(self, resource: str) -> str:
         key = f"surge:rest:{resource}:generation"

@@ -158,8 +158,6 @@ def convert_error(req: Request, exc: BaseException) -> Response | None:
     return None
 
 
-
-
 def _schedule(req: Request, tasks: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]], logger: Any) -> None:
     async def run_tasks() -> None:
         for fn, args, kwargs in tasks:

@@ -7,6 +7,7 @@ process), else the store ``REST_API.RATE_LIMIT_BACKEND`` names.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from surge.rest.errors import RestError
@@ -19,19 +20,26 @@ if TYPE_CHECKING:
 __all__ = ["Limiter"]
 
 
+def _peer(request: Request) -> str:
+    client = request.client
+    return client[0] if client else "unknown"
+
+
 class Limiter:
-    """Counts hits per client in fixed windows and refuses the ones over a limit (429)."""
+    """Counts hits per client in fixed windows and refuses the ones over a limit (429).
 
-    def __init__(self, store: SecurityStore, client_ip: object = None) -> None:
+    Args:
+        store: where the counters live.
+        client_ip: the RateLimiter extension's view of the client's address (default: the peer).
+        owns_store: True when the store is this limiter's own, to close at shutdown.
+    """
+
+    def __init__(
+        self, store: SecurityStore, client_ip: Callable[[Request], str] | None = None, *, owns_store: bool = False
+    ) -> None:
         self.store = store
-        self._client_ip = client_ip
-
-    def client(self, request: Request) -> str:
-        """The client's address (the RateLimiter extension's view of it when there is one)."""
-        if callable(self._client_ip):
-            return str(self._client_ip(request))
-        client = request.client
-        return client[0] if client else "unknown"
+        self.client: Callable[[Request], str] = client_ip or _peer
+        self.owns_store = owns_store
 
     async def check(self, scope: str, request: Request, limit: RateLimit) -> None:
         """Count this request against ``limit``.

@@ -8,8 +8,6 @@ app's own, using the app's :class:`~surge.database.sql.SqlDatabase`.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -147,7 +145,7 @@ class RestApi(BaseExtension):
             if isinstance(extension, RateLimiter):
                 return Limiter(extension.store, extension.client_ip)
         store = create_store(self.configs_name, config.RATE_LIMIT_BACKEND, config.REDIS_URL, "surge:")
-        return Limiter(store)
+        return Limiter(store, owns_store=True)
 
     def _find_cache(self, app: Surge, config: RestApiConfig) -> Any:
         from surge.caching.extension import Cache
@@ -266,21 +264,14 @@ class RestApi(BaseExtension):
                 ``SECRET_KEY``), or one shorter than 32 bytes.
         """
         if self._jwt is None:
-            from surge.auth.jwt_tokens import JwtCodec
+            from surge.auth.jwt_tokens import JwtCodec, hmac_key
 
-            secret = self.config.JWT_SECRET or os.environ.get("SURGE_JWT_SECRET")
+            secret = self.config.JWT_SECRET or os.environ.get("SURGE_JWT_SECRET") or None
             key_name = f"{self.configs_name}.JWT_SECRET"
-            if secret:
-                key = secret.encode("utf-8")
-                if len(key) < 32:
-                    raise ImproperlyConfigured(f"{key_name} must be at least 32 bytes for HS256")
-            else:
-                app_secret = self.app.get_conf("SECRET_KEY", None)
-                if not app_secret:
-                    raise ImproperlyConfigured(
-                        f"JWTAuthentication needs {key_name} (or $SURGE_JWT_SECRET, or the app's SECRET_KEY)"
-                    )
-                key = hmac.new(app_secret.encode("utf-8"), b"surge.rest.jwt", hashlib.sha256).digest()
+            app_secret = self.app.get_conf("SECRET_KEY", None)
+            if secret is None and not app_secret:
+                raise ImproperlyConfigured(f"JWTAuthentication needs {key_name} (or $SURGE_JWT_SECRET, or the app's SECRET_KEY)")
+            key = hmac_key("HS256", secret, app_secret or "", key_name, b"surge.rest.jwt")
             self._jwt = JwtCodec("HS256", key, key, expires_in=self.config.JWT_EXPIRES_IN)
         return self._jwt
 
@@ -352,9 +343,5 @@ class RestApi(BaseExtension):
     async def shutdown(self) -> None:
         """Close the rate limit store's connections (when the RestApi owns it)."""
         limiter = self.limiter
-        if limiter is not None:
-            from surge.security.rate_limit import RateLimiter
-
-            owned = not any(isinstance(ext, RateLimiter) for ext in self.app.extensions.values())
-            if owned:
-                await limiter.store.close()
+        if limiter is not None and limiter.owns_store:
+            await limiter.store.close()

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from surge.controller.spec import controller_spec, endpoint_spec
 from surge.exceptions.config import ImproperlyConfigured
-from surge.exceptions.http import BaseHttpException, Forbidden, MethodNotAllowed, NotFound
+from surge.exceptions.http import BaseHttpException, Forbidden, NotFound
 from surge.extension import BaseExtension
 from surge.middleware.base import MiddlewareBase
 from surge.security._context import current_request
@@ -215,7 +215,7 @@ class CSRFMiddleware(MiddlewareBase):
         # PERF: routing again costs a lookup, paid only by requests that failed the check.
         try:
             route, _ = self.app.router.match(req.method, req.path)
-        except (NotFound, MethodNotAllowed):
+        except NotFound:  # MethodNotAllowed is a NotFound
             return True
         info = route.info
         return bool(info.spec.extra.get("csrf_exempt") or info.controller_spec.extra.get("csrf_exempt"))

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from surge.task_manager.manager import TaskManager
 
-__all__ = ["RUNNER_REF", "activate", "deactivate", "run_method"]
+__all__ = ["RUNNER_REF", "activate", "deactivate", "invoke", "run_method"]
 
 RUNNER_REF = "surge.task_manager._runner:run_method"
 
@@ -42,10 +43,14 @@ async def run_method(manager_key: str, method_name: str, *args: Any, **kwargs: A
     manager = _active.get(manager_key)
     if manager is None:
         raise LookupError(f"No running TaskManager with configs_name {manager_key!r} in this process")
-    method = getattr(manager, method_name)
-    if inspect.iscoroutinefunction(method):
-        return await method(*args, **kwargs)
-    result = await asyncio.to_thread(method, *args, **kwargs)
+    return await invoke(getattr(manager, method_name), args, kwargs)
+
+
+async def invoke(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Await ``func(*args, **kwargs)``: a coroutine function on this loop, anything else in a thread."""
+    if inspect.iscoroutinefunction(func):
+        return await func(*args, **kwargs)
+    result = await asyncio.to_thread(func, *args, **kwargs)
     if inspect.isawaitable(result):
         return await result
     return result

@@ -7,9 +7,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from surge._imports import import_string
-from surge.exceptions.config import ImproperlyConfigured
+from surge.exceptions.config import ImproperlyConfigured, MissingDependency
 
 __all__ = ["TaskManagerConfig", "build_executors", "build_job_stores", "resolve_scheduler_class", "sync_database_url"]
+
+_SCHEDULER_PACKAGES = frozenset({"sqlalchemy", "psycopg"})  # installed by the "scheduler" extra
 
 
 class TaskManagerConfig(BaseModel):
@@ -83,6 +85,8 @@ def build_job_stores(raw: dict[str, Any] | None, section: str) -> dict[str, Any]
 
                 stores[alias] = SQLAlchemyJobStore(url=sync_database_url(value))
             except ImportError as exc:
+                if exc.name in _SCHEDULER_PACKAGES:
+                    raise MissingDependency(exc.name, "scheduler") from exc
                 raise ImproperlyConfigured(f"{where}: cannot create a SQLAlchemy job store: {exc}") from exc
         else:
             raise ImproperlyConfigured(

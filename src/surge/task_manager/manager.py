@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["TaskManager"]
 
 _INTERNAL_STORE = "_surge_internal"
+_POLL_ID = "surge:poll"
 
 
 async def _poll() -> None:
@@ -117,7 +118,7 @@ class TaskManager(BaseExtension):
         if shared:
             scheduler.add_jobstore(MemoryJobStore(), _INTERNAL_STORE)
             scheduler.add_job(
-                _poll, "interval", seconds=self._config.POLL_INTERVAL, id="surge:poll", jobstore=_INTERNAL_STORE
+                _poll, "interval", seconds=self._config.POLL_INTERVAL, id=_POLL_ID, jobstore=_INTERNAL_STORE
             )
         for name, args, kwargs in self._defined_jobs:
             self._add_defined_job(name, args, kwargs)
@@ -231,7 +232,7 @@ class TaskManager(BaseExtension):
     @property
     def jobs(self) -> dict[str, Job]:
         """Every job of the app's job stores, by id."""
-        return {job.id: job for job in self.scheduler.get_jobs() if job.id != "surge:poll"}
+        return {job.id: job for job in self.scheduler.get_jobs() if job.id != _POLL_ID}
 
     def start_scheduler(self) -> None:
         """Start job processing (normally done at app startup)."""
@@ -261,7 +262,7 @@ class TaskManager(BaseExtension):
         then are cancelled. Returns the asyncio Task (a concurrent Future when called from a
         thread other than the app's event loop, e.g. a sync handler).
         """
-        coro = self._invoke(func, args, kwargs)
+        coro = _runner.invoke(func, args, kwargs)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -275,15 +276,6 @@ class TaskManager(BaseExtension):
 
     async def _tracked(self, coro: Coroutine[Any, Any, Any], name: str) -> Any:
         return await self._track(asyncio.get_running_loop().create_task(coro, name=name))
-
-    @staticmethod
-    async def _invoke(func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        if inspect.iscoroutinefunction(func):
-            return await func(*args, **kwargs)
-        result = await asyncio.to_thread(func, *args, **kwargs)
-        if inspect.isawaitable(result):
-            return await result
-        return result
 
     def _track(self, task: asyncio.Task[Any]) -> asyncio.Task[Any]:
         self._tasks.add(task)

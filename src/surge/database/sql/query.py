@@ -120,7 +120,10 @@ class AsyncQuery(Generic[T]):
 
     async def count(self) -> int:
         """How many rows the query returns (its LIMIT and OFFSET included)."""
-        counted = select(func.count()).select_from(self._statement.order_by(None).subquery())
+        return await self._count(self._statement)
+
+    async def _count(self, statement: Select[Any]) -> int:
+        counted = select(func.count()).select_from(statement.order_by(None).subquery())
         return int((await self._session.execute(counted)).scalar_one())
 
     async def paginate(
@@ -142,8 +145,7 @@ class AsyncQuery(Generic[T]):
         if max_per_page is not None:
             per_page = min(per_page, max_per_page)
         unpaged = self._statement.limit(None).offset(None)
-        counted = select(func.count()).select_from(unpaged.order_by(None).subquery())
-        total = int((await self._session.execute(counted)).scalar_one())
+        total = await self._count(unpaged)
         result = await self._session.execute(unpaged.limit(per_page).offset((page - 1) * per_page))
         pages = math.ceil(total / per_page) if total else 0
         return {

@@ -18,6 +18,7 @@ __all__ = [
     "get_path",
     "matches",
     "project",
+    "regex_flags",
     "run_pipeline",
     "sort_documents",
     "upsert_seed",
@@ -87,8 +88,8 @@ def _compare(op: str, value: Any, bound: Any) -> bool:
     return bool(value <= bound)
 
 
-def _regex_flags(condition: Mapping[str, Any]) -> int:
-    options = str(condition.get("$options", ""))
+def regex_flags(options: str) -> int:
+    """The ``re`` flags of MongoDB's ``$options`` letters (``i``, ``m``, ``s``)."""
     flags = 0
     if "i" in options:
         flags |= re.IGNORECASE
@@ -115,7 +116,7 @@ def _field_matches(value: Any, condition: Any) -> bool:
             elif op == "$exists":
                 ok = (value is not MISSING) == bool(operand)
             elif op == "$regex":
-                ok = isinstance(value, str) and re.search(operand, value, _regex_flags(condition)) is not None
+                ok = isinstance(value, str) and re.search(operand, value, regex_flags(str(condition.get("$options", "")))) is not None
             elif op == "$options":
                 continue
             else:

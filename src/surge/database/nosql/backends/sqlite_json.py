@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import orjson
 
-from surge.database.nosql.backends._documents import apply_update, project, run_pipeline, upsert_seed
+from surge.database.nosql.backends._documents import (
+    apply_update,
+    project,
+    regex_flags,
+    run_pipeline,
+    upsert_seed,
+)
 from surge.database.nosql.backends._sqlite_query import compile_filter, compile_sort
 from surge.database.nosql.backends.base import AsyncNoSqlBackendBase
 from surge.database.nosql.backends.results import (
@@ -48,8 +54,7 @@ class DuplicateKeyError(ValueError):
 def _regexp(pattern: str, flags: str, value: Any) -> bool:
     if not isinstance(value, str):
         return False
-    options = (re.IGNORECASE if "i" in flags else 0) | (re.MULTILINE if "m" in flags else 0)
-    return re.search(pattern, value, options | (re.DOTALL if "s" in flags else 0)) is not None
+    return re.search(pattern, value, regex_flags(flags)) is not None
 
 
 def _encode(doc: Mapping[str, Any]) -> str:
@@ -127,33 +132,33 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
             raise ValueError(f"Invalid collection name {collection!r} (letters, digits and _ only)")
         return f'"{self.table_prefix}{collection}"'
 
-    async def _run(self, session: SqliteJsonSession | None, collection: str, work: Callable[[sqlite3.Connection, str], Any]) -> Any:
-        """Run ``work(conn, table)`` in a thread on the session's connection or the shared one."""
-        table = self._table(collection)
-        session = session or _current.get()
-        create = f"CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)"
+    async def _on_connection(self, session: SqliteJsonSession | None, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """Run ``work(conn)`` in a thread on the session's connection, else the shared one."""
         if session is not None:
-            # Inside a transaction the table is created on its connection: the shared one would
-            # wait for this transaction's own write lock.
-            def in_session(conn: sqlite3.Connection) -> Any:
-                if table not in self._tables:
-                    conn.execute(create)
-                return work(conn, table)
-
             async with session.lock:
-                return await asyncio.to_thread(in_session, session.conn)
+                return await asyncio.to_thread(work, session.conn)
         conn = self._conn
         if conn is None:
             raise RuntimeError("SqliteJsonBackend is not connected")
+        async with self._lock:
+            return await asyncio.to_thread(work, conn)
 
-        def shared(conn: sqlite3.Connection) -> Any:
+    async def _run(self, session: SqliteJsonSession | None, collection: str, work: Callable[[sqlite3.Connection, str], Any]) -> Any:
+        """Run ``work(conn, table)`` in a thread, creating the collection's table on first use."""
+        table = self._table(collection)
+        session = session or _current.get()
+        # Inside a transaction the table is created on its connection (the shared one would
+        # wait for this transaction's own write lock) and not remembered: it may roll back.
+        remember = session is None
+
+        def on_table(conn: sqlite3.Connection) -> Any:
             if table not in self._tables:
-                conn.execute(create)
-                self._tables.add(table)
+                conn.execute(f"CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)")
+                if remember:
+                    self._tables.add(table)
             return work(conn, table)
 
-        async with self._lock:
-            return await asyncio.to_thread(shared, conn)
+        return await self._on_connection(session, on_table)
 
     @staticmethod
     def _atomic(conn: sqlite3.Connection, work: Callable[[], Any]) -> Any:
@@ -358,12 +363,4 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
         sql: str = args[0]
         params = args[1] if len(args) > 1 else kwargs.get("params", ())
         session = kwargs.get("session") or _current.get()
-        if session is not None:
-            async with session.lock:
-                return await asyncio.to_thread(lambda: session.conn.execute(sql, params).fetchall())
-        conn = self._conn
-        if conn is None:
-            raise RuntimeError("SqliteJsonBackend is not connected")
-        async with self._lock:
-            return await asyncio.to_thread(lambda: conn.execute(sql, params).fetchall())
-
+        return await self._on_connection(session, lambda conn: conn.execute(sql, params).fetchall())
