@@ -80,16 +80,13 @@ def _body_reader(body: BodyParam) -> Callable[[Request], Awaitable[Any]]:
 
         return read_form
 
-    as_text: bool | None = None  # does the annotation take text? (its JSON schema, built on first use)
+    as_text = adapter.json_schema().get("type") == "string"  # raw bodies are str or bytes parameters
 
     async def read_raw(req: Request) -> Any:
-        nonlocal as_text
         content_type = req.content_type
         if content_type and content_type != media:
             raise UnsupportedMediaType(f"Expected Content-Type {media}, got {content_type}")
         raw = await req.body()
-        if as_text is None:
-            as_text = adapter.json_schema().get("type") == "string"
         return adapter.validate_python(raw.decode("utf-8") if as_text else raw)
 
     return read_raw
