@@ -7,6 +7,7 @@ import pytest
 
 from surge import BaseConfig, LogLevel, Surge, app, on_shutdown, on_startup
 from surge.exceptions import ImproperlyConfigured
+from surge.roles import Lifecycle
 from surge.testing import TestClient
 from surge.testing.client import LifespanFailed
 
@@ -174,7 +175,7 @@ async def test_startup_and_shutdown_methods_run_in_alphabetical_order(tmp_path) 
 async def test_extension_lifecycle_and_failing_startup(tmp_path) -> None:
     events: list[str] = []
 
-    class Ext:
+    class Ext(Lifecycle):  # a plain object with init_app; its lifespan methods come with the role
         def init_app(self, application: Surge) -> None:
             application.extensions["ext"] = self
             events.append("init")
@@ -191,12 +192,15 @@ async def test_extension_lifecycle_and_failing_startup(tmp_path) -> None:
         assert events == ["init", "startup"]
     assert events == ["init", "startup", "shutdown"]
 
-    class Broken:
+    class Broken(Lifecycle):
         def init_app(self, application: Surge) -> None:
             pass
 
         async def startup(self) -> None:
             raise ConnectionError("database down")
+
+        async def shutdown(self) -> None:
+            events.append("never started, never shut down")
 
     failing = Surge(__name__, configs=BaseConfig(BASE_PATH=str(tmp_path)))
     failing.add_extension(Broken())

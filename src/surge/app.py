@@ -31,10 +31,11 @@ from surge.logging.base import LoggerBase
 from surge.logging.setup import configure_default_logger
 from surge.middleware.base import MiddlewareBase
 from surge.middleware.cors import CorsPolicy, preflight_response
+from surge.roles import Lifecycle, MiddlewareProvider
 from surge.routing.router import Router
 from surge.routing.rules import join_paths
 from surge.static import Static
-from surge.templating import Templates
+from surge.templating import TemplateContextProvider, Templates
 
 __all__ = ["EndpointInfo", "Surge", "app", "on_shutdown", "on_startup"]
 
@@ -114,7 +115,7 @@ class Surge:
         self.loggers: list[LoggerBase] = []
         self.models: list[Any] = []
         self.dependency_overrides: dict[Any, Any] = {}
-        self._middleware: list[type[MiddlewareBase]] = []
+        self._middleware: list[type[MiddlewareBase] | MiddlewareBase] = []
         self._startup_hooks: list[Callable[[], Awaitable[Any]]] = []
         self._shutdown_hooks: list[Callable[[], Awaitable[Any]]] = []
         self._entry: Callable[[Request], Awaitable[Response]] | None = None
@@ -234,15 +235,20 @@ class Surge:
             raise RuntimeError(f"Cannot {what} after the application has started")
 
     def add_extension(self, extension: Any) -> None:
-        """Initialize an extension object with this app (``init_app``)."""
+        """Initialize an extension object with this app (``init_app``), then take what its roles provide."""
         self._check_not_started("add an extension")
-        if not hasattr(extension, "init_app"):
+        init_app = getattr(type(extension), "init_app", None)
+        if not callable(init_app):
             raise ImproperlyConfigured(f"Extension {extension!r} has no init_app(app) method")
         extension.init_app(self)
-        if hasattr(extension, "startup"):
+        if isinstance(extension, Lifecycle):
             self._startup_hooks.append(extension.startup)
-        if hasattr(extension, "shutdown"):
             self._shutdown_hooks.insert(0, extension.shutdown)
+        if isinstance(extension, MiddlewareProvider):
+            for middleware in extension.middleware():
+                self.add_middleware(middleware)
+        if isinstance(extension, TemplateContextProvider):
+            self.templates.add_context_processor(extension.template_context)
 
     def add_dependency(self, provider: Any, **options: Any) -> None:
         """Register a dependency provider (see :mod:`surge.di`); options: ``provides``, ``scope``."""
@@ -251,10 +257,11 @@ class Surge:
 
         registry_of(self).register(provider, **options)
 
-    def add_middleware(self, middleware: type[MiddlewareBase]) -> None:
-        """Append a middleware class (the first added is the outermost)."""
+    def add_middleware(self, middleware: type[MiddlewareBase] | MiddlewareBase) -> None:
+        """Append a middleware class (built with the app) or instance (the first added is the outermost)."""
         self._check_not_started("add middleware")
-        if not (isinstance(middleware, type) and issubclass(middleware, MiddlewareBase)):
+        is_class = isinstance(middleware, type) and issubclass(middleware, MiddlewareBase)
+        if not (is_class or isinstance(middleware, MiddlewareBase)):
             raise ImproperlyConfigured(f"Middleware {middleware!r} must subclass surge.middleware.MiddlewareBase")
         self._middleware.append(middleware)
 
@@ -329,7 +336,8 @@ class Surge:
         registry.prepare()  # checks unused providers too; hooks app-scoped values into the lifespan
         entry: Callable[[Request], Awaitable[Response]] = self._dispatch
         for middleware in reversed(self._middleware):
-            entry = middleware(self, entry).middleware
+            instance = middleware if isinstance(middleware, MiddlewareBase) else middleware(self, entry)
+            entry = instance.chain(entry)
         self._entry = entry
 
     def _cors_for(self, spec: EndpointSpec, cspec: ControllerSpec) -> CorsPolicy | None:

@@ -1,20 +1,46 @@
-"""The extension contract: what an object listed in ``EXTENSIONS`` provides."""
+"""The extension template: what every object listed in ``EXTENSIONS`` is built on.
+
+A new extension is a config model, a ``configure`` method and the roles it provides::
+
+    class Greeter(BaseExtension[GreeterConfig]):
+        config_model = GreeterConfig          # validates the GREETER = {...} section
+
+        def configure(self, app: Surge, config: GreeterConfig) -> None:
+            app.add_on_startup_method(...)
+
+``init_app`` always runs validate -> register -> configure, in that order, so a bad key fails
+before anything is registered and ``self.app`` works inside ``configure``.
+"""
 
 from __future__ import annotations
 
+import importlib
 import re
-from typing import TYPE_CHECKING, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from surge.exceptions.config import ImproperlyConfigured
+from surge.exceptions.config import ImproperlyConfigured, MissingDependency
+from surge.roles import Lifecycle
+from surge.types import ConfigContext
 
 if TYPE_CHECKING:
     from surge.app import Surge
 
-__all__ = ["BaseExtension", "load_section", "to_upper_snake"]
+__all__ = [
+    "BaseExtension",
+    "NoConfig",
+    "find_extension",
+    "load_section",
+    "require",
+    "to_upper_snake",
+    "validate_section",
+]
 
 M = TypeVar("M", bound=BaseModel)
+ConfigT = TypeVar("ConfigT", bound=BaseModel)
+E = TypeVar("E")
 
 
 def to_upper_snake(name: str) -> str:
@@ -22,18 +48,12 @@ def to_upper_snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).upper()
 
 
-def load_section(app: Surge, section: str, model: type[M], *, required: bool = False, owner: str = "") -> M:
-    """Validate the config section ``section`` (a dict, or absent) with ``model``.
+def validate_section(raw: object, section: str, model: type[M]) -> M:
+    """Validate one config section's raw value (a dict or a model) with ``model``.
 
     Raises:
-        ImproperlyConfigured: the section is missing (when required) or a key is invalid;
-            the message names ``SECTION.KEY``.
+        ImproperlyConfigured: a key is invalid or unknown; the message names ``SECTION.KEY``.
     """
-    raw = app.get_conf(section, None)
-    if raw is None:
-        if required:
-            raise ImproperlyConfigured(f"Missing config section {section}" + (f" for {owner}" if owner else ""))
-        raw = {}
     if isinstance(raw, BaseModel):
         raw = raw.model_dump()
     if not isinstance(raw, dict):
@@ -45,14 +65,62 @@ def load_section(app: Surge, section: str, model: type[M], *, required: bool = F
         raise ImproperlyConfigured(f"Invalid configuration: {problems}") from None
 
 
-class BaseExtension:
-    """Base class for extensions.
+def load_section(app: ConfigContext, section: str, model: type[M], *, required: bool = False, owner: str = "") -> M:
+    """Validate the config section ``section`` of ``app`` (a dict, or absent) with ``model``.
 
-    An extension reads its config section (``configs_name``, default: the class name in
-    UPPER_SNAKE), validates it with a pydantic model, and keeps per-app state in
-    ``app.extensions[name]`` so two apps never share it. ``startup()`` and ``shutdown()`` run
-    in the app lifespan.
+    Raises:
+        ImproperlyConfigured: the section is missing (when required) or a key is invalid;
+            the message names ``SECTION.KEY``.
     """
+    raw = app.get_conf(section, None)
+    if raw is None:
+        if required:
+            raise ImproperlyConfigured(f"Missing config section {section}" + (f" for {owner}" if owner else ""))
+        raw = {}
+    return validate_section(raw, section, model)
+
+
+def require(module: str, extra: str, package: str | None = None) -> ModuleType:
+    """Import the optional dependency ``module``.
+
+    Raises:
+        MissingDependency: it is not installed; the message names the extra to install
+            (``pip install "surge[extra]"``) and the package (``package``, default ``module``'s top name).
+    """
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise MissingDependency(package or module.split(".", 1)[0], extra) from None
+
+
+def find_extension(app: Surge, kind: type[E]) -> E | None:
+    """The first extension of ``app`` that is an instance of ``kind`` (None when there is none)."""
+    for extension in app.extensions.values():
+        if isinstance(extension, kind):
+            return extension
+    return None
+
+
+class NoConfig(BaseModel):
+    """The config model of an extension that reads no section (any keys are left alone)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class BaseExtension(Lifecycle, Generic[ConfigT]):
+    """Base class of extensions.
+
+    Class attributes:
+        config_model: the pydantic model of the config section (``NoConfig``: it reads none).
+        config_required: fail at startup when the section is absent.
+
+    ``configs_name`` (default: the class name in UPPER_SNAKE, ``SqlDatabase`` -> ``SQL_DATABASE``)
+    names the config section; ``app.extensions[configs_name.lower()]`` holds the extension, so
+    two apps never share state.
+    """
+
+    config_model: ClassVar[type[BaseModel]] = NoConfig
+    config_required: ClassVar[bool] = False
 
     def __init__(self, configs_name: str | None = None) -> None:
         self.configs_name = configs_name or to_upper_snake(type(self).__name__)
@@ -60,10 +128,10 @@ class BaseExtension:
 
     @property
     def app(self) -> Surge:
-        """The app this extension was initialized with.
+        """The app this extension is bound to.
 
         Raises:
-            RuntimeError: ``init_app`` has not run yet.
+            RuntimeError: ``init_app`` has not run yet (the extension is not in ``EXTENSIONS``).
         """
         if self._app is None:
             raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
@@ -75,13 +143,30 @@ class BaseExtension:
         return self.configs_name.lower()
 
     def init_app(self, app: Surge) -> None:
-        """Bind to ``app``; subclasses call this first, then read their config."""
+        """Validate the config section, register with ``app``, then ``configure`` (in that order)."""
+        config = self.validate_config(app)
         self._app = app
         app.extensions[self.extension_name] = self
+        self.configure(app, config)
+
+    def validate_config(self, app: Surge) -> ConfigT:
+        """This extension's section, validated with ``config_model``.
+
+        Raises:
+            ImproperlyConfigured: the section is invalid, or absent while ``config_required``.
+        """
+        if self.config_model is NoConfig:  # the section (if any) is not this template's to read
+            return NoConfig()  # type: ignore[return-value]
+        owner = type(self).__name__
+        config: Any = load_section(app, self.configs_name, self.config_model, required=self.config_required, owner=owner)
+        return config  # type: ignore[no-any-return]
 
     def load_config(self, app: Surge, model: type[M], required: bool = False) -> M:
-        """Validate this extension's config section with ``model`` (see :func:`load_section`)."""
+        """TRANSITIONAL (removed once every extension declares ``config_model``)."""
         return load_section(app, self.configs_name, model, required=required, owner=type(self).__name__)
+
+    def configure(self, app: Surge, config: ConfigT) -> None:
+        """Set the extension up with its validated ``config``; subclasses override this."""
 
     async def startup(self) -> None:
         """Open connections; runs at app startup."""

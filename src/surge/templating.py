@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import jinja2
@@ -11,7 +13,17 @@ if TYPE_CHECKING:
     from surge.app import Surge
     from surge.http.request import Request
 
-__all__ = ["Templates"]
+__all__ = ["TemplateContextProvider", "Templates"]
+
+ContextProcessor = Callable[["Request | None"], Mapping[str, Any]]
+
+
+class TemplateContextProvider(ABC):
+    """The role of an extension that adds per-request values to every template render."""
+
+    @abstractmethod
+    def template_context(self, request: Request | None) -> Mapping[str, Any]:
+        """Values for the template being rendered for ``request`` (None outside a request)."""
 
 
 class Templates:
@@ -32,13 +44,13 @@ class Templates:
         )
         self.environment.globals["url_for"] = app.url_for
         self.environment.globals["config"] = app.configs
-        self._processors: list[Any] = []
+        self._processors: list[ContextProcessor] = []
 
     def add_global(self, name: str, value: Any) -> None:
         """Make ``value`` available in every template as ``name``."""
         self.environment.globals[name] = value
 
-    def add_context_processor(self, processor: Any) -> None:
+    def add_context_processor(self, processor: ContextProcessor) -> None:
         """``processor(request) -> dict`` adds per-request values to every render."""
         self._processors.append(processor)
 

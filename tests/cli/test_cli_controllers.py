@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from surge import BaseConfig, Surge, on_shutdown, on_startup
-from surge.cli import CLIController, argument, command
+from surge.cli import CLIController, CommandProvider, argument, command
 from surge.exceptions import ImproperlyConfigured
 from surge.extension import BaseExtension
 
@@ -133,7 +133,7 @@ class MigrateCommands(CLIController):
         print(f"{self.command_prefix or 'default'}: upgrade to {revision} ({self.app.app_name})")
 
 
-class FakeMigrate(BaseExtension):
+class FakeMigrate(BaseExtension, CommandProvider):
     """An extension that contributes commands, as the SQL extension's Migrate does."""
 
     def __init__(self, command_prefix: str = "", configs_name: str | None = None) -> None:
@@ -144,7 +144,7 @@ class FakeMigrate(BaseExtension):
         return [MigrateCommands(self.app, command_prefix=self.command_prefix)]
 
 
-class ClassContributor(BaseExtension):
+class ClassContributor(BaseExtension, CommandProvider):
     def cli_controllers(self) -> list[type[CLIController]]:
         return [UtilityCLIController]
 

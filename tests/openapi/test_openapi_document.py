@@ -25,6 +25,7 @@ from surge.controller import (
 )
 from surge.controller.spec import add_controller_guard, controller_spec, endpoint_spec
 from surge.extension import BaseExtension
+from surge.openapi import SecuritySchemeProvider
 from surge.openapi import build_openapi
 
 
@@ -247,7 +248,7 @@ async def _allow(req: Request) -> None:
     return None
 
 
-class AuthLike(BaseExtension):
+class AuthLike(BaseExtension, SecuritySchemeProvider):
     """Stands for the auth extension: declares its scheme the way the contract says."""
 
     def openapi_security_schemes(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from surge.auth.roles import role_name, roles_of
 from surge.auth.signing import CookieSigner
 from surge.exceptions.config import ImproperlyConfigured
 from surge.extension import BaseExtension
+from surge.openapi.roles import SecuritySchemeProvider
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["Authentication", "find_authentication"]
 
 
-class Authentication(BaseExtension):
+class Authentication(BaseExtension, SecuritySchemeProvider):
     """Base class of the app's authentication extension (config section ``AUTHENTICATION``).
 
     Subclasses implement ``async def user_loader(self, req)`` (return the user, or None) and

@@ -1,5 +1,5 @@
 """Command line: the ``surge`` command and app CLI controllers."""
 
-from surge.cli.controller import CLIController, argument, command
+from surge.cli.controller import CLIController, CommandProvider, argument, command
 
-__all__ = ["CLIController", "argument", "command"]
+__all__ = ["CLIController", "CommandProvider", "argument", "command"]

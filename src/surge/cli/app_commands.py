@@ -14,7 +14,7 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from surge.cli.controller import _NO_DEFAULT, CLIController, CommandSpec
+from surge.cli.controller import _NO_DEFAULT, CLIController, CommandProvider, CommandSpec
 from surge.exceptions.config import ImproperlyConfigured
 
 if TYPE_CHECKING:
@@ -33,10 +33,9 @@ def collect_cli_controllers(app: Surge) -> list[CLIController]:
         if id(extension) in seen:
             continue
         seen.add(id(extension))
-        contribute = getattr(extension, "cli_controllers", None)
-        if not callable(contribute):
+        if not isinstance(extension, CommandProvider):
             continue
-        for item in contribute() or ():
+        for item in extension.cli_controllers():
             if isinstance(item, type) and issubclass(item, CLIController):
                 item = item(app)
             if not isinstance(item, CLIController):

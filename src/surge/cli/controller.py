@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,7 +12,7 @@ from surge.exceptions.config import ImproperlyConfigured
 if TYPE_CHECKING:
     from surge.app import Surge
 
-__all__ = ["ArgumentSpec", "CLIController", "CommandSpec", "argument", "command"]
+__all__ = ["ArgumentSpec", "CLIController", "CommandProvider", "CommandSpec", "argument", "command"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -105,3 +106,11 @@ class CLIController:
             if spec is not None:
                 found[self.command_prefix + spec.name] = (spec, getattr(self, name))
         return found
+
+
+class CommandProvider(ABC):
+    """The role of an extension that adds CLI commands (``surge <command>``) to the app."""
+
+    @abstractmethod
+    def cli_controllers(self) -> Sequence[CLIController | type[CLIController]]:
+        """The CLI controllers (classes are instantiated with the app)."""

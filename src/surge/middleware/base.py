@@ -1,31 +1,46 @@
-"""User middleware: request-in, response-out classes chained once at startup."""
+"""User middleware: request-in, response-out objects chained once at startup."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from surge.types import AppContext
+
 if TYPE_CHECKING:
-    from surge.app import Surge
     from surge.http.request import Request
     from surge.http.response import Response
 
-__all__ = ["MiddlewareBase"]
+__all__ = ["MiddlewareBase", "Next"]
 
 Next = Callable[["Request"], Awaitable["Response"]]
+"""The rest of the chain: the next middleware, or the app's dispatch."""
+
+
+async def _unchained(req: Request) -> Response:
+    raise RuntimeError("This middleware is not in an application's chain yet")
 
 
 class MiddlewareBase:
-    """Base class of middleware listed in ``MIDDLEWARE``.
+    """Base class of middleware.
 
     Implement ``async def middleware(self, req) -> Response``: return a Response to
     short-circuit, or ``await self.next(req)`` to pass the request on. The first listed
-    middleware is the outermost. An exception raised here reaches the exception handlers.
+    middleware is the outermost. An exception raised here goes through the app's exception
+    handlers, and the middleware around this one sees the resulting response.
+
+    Classes listed in ``MIDDLEWARE`` are built by the app as ``Class(app, next_app)``;
+    extensions hand the app ready instances, and the app links them with :meth:`chain`.
     """
 
-    def __init__(self, app: Surge, next_app: Next) -> None:
+    def __init__(self, app: AppContext, next_app: Next | None = None) -> None:
         self.app = app
-        self.next: Next = next_app
+        self.next: Next = next_app or _unchained
+
+    def chain(self, next_app: Next) -> Next:
+        """Link this middleware in front of ``next_app``; returns the entry of the longer chain."""
+        self.next = next_app
+        return self.middleware
 
     async def middleware(self, req: Request) -> Response:
         """Handle ``req``; the default passes it on unchanged."""

@@ -2,10 +2,12 @@
 
 from surge.openapi.controller import OpenApiController, openapi_enabled, register_openapi
 from surge.openapi.generator import OPENAPI_VERSION, build_openapi, openapi_path
+from surge.openapi.roles import SecuritySchemeProvider
 
 __all__ = [
     "OPENAPI_VERSION",
     "OpenApiController",
+    "SecuritySchemeProvider",
     "build_openapi",
     "openapi_enabled",
     "openapi_path",

@@ -18,6 +18,7 @@ from surge.controller._params import HandlerParams, is_list_type
 from surge.di import RequestParameter, request_parameters
 from surge.http.media_types import MediaType
 from surge.openapi._schemas import Mode, SchemaRegistry
+from surge.openapi.roles import SecuritySchemeProvider
 
 if TYPE_CHECKING:
     from surge.app import EndpointInfo, Surge
@@ -258,14 +259,10 @@ def _security_schemes(app: Surge, operations: list[_Operation], used: set[str]) 
     schemes: dict[str, Any] = {}
     seen: set[int] = set()
     for extension in app.extensions.values():
-        if id(extension) in seen:
+        if id(extension) in seen or not isinstance(extension, SecuritySchemeProvider):
             continue
         seen.add(id(extension))
-        declared = getattr(extension, "openapi_security_schemes", None)
-        if callable(declared):
-            declared = declared()
-        if isinstance(declared, dict):
-            schemes.update(declared)
+        schemes.update(extension.openapi_security_schemes())
     for operation in operations:
         schemes.update(operation.info.controller_spec.extra.get("security_schemes", {}))
         schemes.update(operation.info.spec.extra.get("security_schemes", {}))

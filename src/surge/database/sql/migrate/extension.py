@@ -16,7 +16,7 @@ from alembic.config import Config
 from alembic.util import CommandError
 from sqlalchemy import MetaData
 
-from surge.cli.controller import CLIController
+from surge.cli.controller import CLIController, CommandProvider
 from surge.database.sql.config import SqlDatabaseConfig
 from surge.extension import BaseExtension
 
@@ -34,7 +34,7 @@ class MigrationError(Exception):
     """A migration command cannot run; the message says why and what to do."""
 
 
-class Migrate(BaseExtension):
+class Migrate(BaseExtension, CommandProvider):
     """Alembic migrations for ``db``, exposed as the ``<prefix>db-*`` commands of ``app.run_cli()``.
 
     Reads ``ALEMBIC_MIGRATION_DIR`` and ``ALEMBIC_DATABASE_URI_SYNC`` from the database's
