@@ -1,5 +1,6 @@
 """Surge: an async-first, batteries-included Python web framework."""
 
+from surge._version import __version__ as __version__
 from surge.app import Surge, app, on_shutdown, on_startup
 from surge.config import BaseConfig, LogLevel
 from surge.di import Depends, Inject
@@ -9,8 +10,6 @@ from surge.http.request import Request
 from surge.http.response import Response
 from surge.http.status import HttpStatus
 from surge.http.uploads import UploadedFile
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BaseConfig",

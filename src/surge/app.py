@@ -1,106 +1,90 @@
-"""The application: ``@app(__name__, configs=Config) class Application(Surge)``."""
+"""The application: ``@app(__name__, configs=Config) class Application(Surge)``.
+
+This module is registration and lifecycle. What happens to a request lives in ``surge._asgi``
+(dispatch, the one error path, websockets, lifespan); endpoints are compiled by
+``surge.controller`` from a :class:`CompileContext`, never from the app itself.
+"""
 
 from __future__ import annotations
 
-import inspect
 import os
 import sys
-import time
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from surge._asgi.errors import ErrorResponder, default_http_exception, default_validation_error
+from surge._asgi.http import Dispatch, HttpServer, build_chain
+from surge._asgi.lifespan import StartGate, run_lifespan
+from surge._asgi.websocket import WebsocketServer
 from surge._imports import import_string
-from surge._protocols import run_lifespan, serve_websocket
-from surge.config import BaseConfig
-from surge.controller._compile import compile_route, endpoint_cors_policy
+from surge.cli.app_commands import run_app_cli
+from surge.cli.controller import CLIController
+from surge.config import BaseConfig, ConfigAccess, ConfigSource, load_config
+from surge.controller._compile import compile_route
+from surge.controller.context import CompileContext
 from surge.controller.controller import Controller
-from surge.controller.spec import ControllerSpec, EndpointSpec, controller_spec, find_endpoint_spec
+from surge.controller.registration import controller_routes
+from surge.di import registry_of
 from surge.exceptions.config import ImproperlyConfigured
-from surge.exceptions.handler import (
-    ExceptionHandler,
-    ExceptionRegistry,
-    default_http_exception,
-    default_validation_error,
-)
-from surge.exceptions.http import BaseHttpException, MethodNotAllowed, NotFound
-from surge.http.request import AFTER_RESPONSE, Request
+from surge.exceptions.handler import ExceptionHandler
+from surge.exceptions.http import BaseHttpException
+from surge.exceptions.registry import ExceptionRegistry
+from surge.http.request import Request
 from surge.http.response import Response
+from surge.lifecycle import Hook, LifecycleHooks, on_shutdown, on_startup
 from surge.logging.base import LoggerBase
 from surge.logging.setup import configure_default_logger
 from surge.middleware.base import MiddlewareBase
-from surge.middleware.cors import CorsPolicy, preflight_response
+from surge.middleware.cors import CorsPolicy
+from surge.openapi.controller import register_openapi
 from surge.roles import Lifecycle, MiddlewareProvider
 from surge.routing.router import Router
-from surge.routing.rules import join_paths
 from surge.static import Static
 from surge.templating import TemplateContextProvider, Templates
+from surge.types import ASGIApp, Receive, Scope, Send
 
-__all__ = ["EndpointInfo", "Surge", "app", "on_shutdown", "on_startup"]
+if TYPE_CHECKING:
+    from loguru import Logger
 
+__all__ = ["Surge", "app", "on_shutdown", "on_startup"]
+
+ConfigT = TypeVar("ConfigT", bound=BaseConfig)
 S = TypeVar("S", bound="type[Surge]")
-F = TypeVar("F", bound=Callable[..., Any])
 
 
-def app(import_name: str, configs: type[BaseConfig] | BaseConfig | None = None, **_: Any) -> Callable[[S], S]:
+def app(import_name: str, configs: ConfigSource = None, **_: object) -> Callable[[S], S]:
     """Class decorator binding an application class to its import name and config class."""
 
     def decorator(cls: S) -> S:
-        cls._import_name = import_name
-        cls._configs_source = configs
+        cls.import_name_default = import_name
+        cls.configs_source = configs
         return cls
 
     return decorator
 
 
-def on_startup(func: F) -> F:
-    """Run this app method at startup (methods run in alphabetical order)."""
-    func.__surge_lifecycle__ = "startup"  # type: ignore[attr-defined]
-    return func
-
-
-def on_shutdown(func: F) -> F:
-    """Run this app method at shutdown (methods run in alphabetical order)."""
-    func.__surge_lifecycle__ = "shutdown"  # type: ignore[attr-defined]
-    return func
-
-
-class EndpointInfo:
-    """What the app knows about one registered endpoint (for OpenAPI and tooling)."""
-
-    __slots__ = ("controller", "controller_spec", "func", "instance", "name", "params", "spec")
-
-    def __init__(self, name: str, controller: type, instance: Any, func: Any, spec: EndpointSpec, cspec: ControllerSpec):
-        self.name = name
-        self.controller = controller
-        self.instance = instance
-        self.func = func
-        self.spec = spec
-        self.controller_spec = cspec
-        self.params: Any = None
-
-
-class Surge:
+class Surge(ConfigAccess, Generic[ConfigT]):
     """An ASGI application configured by a :class:`BaseConfig` subclass.
 
     Construction loads the config and imports and registers everything the registries list
     (``CONTROLLERS``, ``EXTENSIONS``, ...). Startup (the ASGI lifespan, or the first request
     when the server sends none) compiles one pipeline per endpoint and runs the extensions'
-    and the app's startup methods. After that the setup is frozen.
+    and the app's startup methods. After that the setup is frozen. ``Surge[Config]`` is for
+    the type checker only.
     """
 
-    _import_name: str = "__main__"
-    _configs_source: type[BaseConfig] | BaseConfig | None = None
+    import_name_default: str = "__main__"
+    configs_source: ConfigSource = None
 
-    def __init__(self, import_name: str | None = None, configs: type[BaseConfig] | BaseConfig | None = None) -> None:
-        self.import_name = import_name or self._import_name
-        self._config = self._load_config(configs or self._configs_source)
-        config = self._config
+    def __init__(self, import_name: str | None = None, configs: ConfigSource = None) -> None:
+        self.import_name = import_name or self.import_name_default
+        config = self._config = load_config(configs or self.configs_source)
         self.debug: bool = bool(config.DEBUG)
         self.request_class: type[Request] = config.REQUEST_CLASS
         self.response_class: type[Response] = config.RESPONSE_CLASS
-        self._max_content_length: int = int(config.MAX_CONTENT_LENGTH)
+        self.max_content_length: int = int(config.MAX_CONTENT_LENGTH)
         self._logger = configure_default_logger(dict(config.DEFAULT_LOGGER), config.APP_NAME)
         self.extensions: dict[str, Any] = {}
         self.state: dict[str, Any] = {}
@@ -109,92 +93,30 @@ class Surge:
         self.exception_registry = ExceptionRegistry()
         self.exception_registry.add(BaseHttpException, default_http_exception)
         self.exception_registry.add(ValidationError, default_validation_error)
-        self.cors_policy: CorsPolicy | None = CorsPolicy.from_config(config) if config.CORS_ENABLED else None
+        self.cors_policy: CorsPolicy | None = CorsPolicy.from_config(self) if config.CORS_ENABLED else None
         self.controllers: dict[str, Controller] = {}
-        self.cli_controllers: list[Any] = []
+        self.cli_controllers: list[CLIController] = []
         self.loggers: list[LoggerBase] = []
         self.models: list[Any] = []
         self.dependency_overrides: dict[Any, Any] = {}
-        self._middleware: list[type[MiddlewareBase] | MiddlewareBase] = []
-        self._startup_hooks: list[Callable[[], Awaitable[Any]]] = []
-        self._shutdown_hooks: list[Callable[[], Awaitable[Any]]] = []
-        self._entry: Callable[[Request], Awaitable[Response]] | None = None
-        self._started = False
-        self._templates: Templates | None = None
         self.access_log = self.debug if config.ACCESS_LOG is None else bool(config.ACCESS_LOG)
+        self._middleware: list[type[MiddlewareBase] | MiddlewareBase] = []
+        self._hooks = LifecycleHooks(self)
+        self._templates: Templates | None = None
+        self._compiled = False
+        self._servers: tuple[ASGIApp, ASGIApp] | None = None  # (http, websocket), built by compile()
+        self._serve_http: ASGIApp | None = None  # set once startup has finished
+        self._serve_websocket: ASGIApp | None = None
+        self._gate = StartGate()
         self._register_from_config()
 
-    # -- configuration --------------------------------------------------------------------------
-    @staticmethod
-    def _load_config(source: type[BaseConfig] | BaseConfig | None) -> BaseConfig:
-        if source is None:
-            return BaseConfig()
-        if isinstance(source, BaseConfig):
-            return source
-        try:
-            return source()
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-            raise ImproperlyConfigured(f"Invalid configuration in {source.__name__}: {problems}") from None
-
-    def get_conf(self, config_name: str, default: Any = ...) -> Any:
-        """The config value ``config_name``.
-
-        Raises:
-            KeyError: the key is absent and no default was given.
-        """
-        value = getattr(self._config, config_name, ...)
-        if value is ...:
-            if default is ...:
-                raise KeyError(f"Configuration {config_name!r} is not set")
-            return default
-        return value
-
     @property
-    def configs(self) -> dict[str, Any]:
-        """The whole configuration as a dict."""
-        return self._config.model_dump()
-
-    @property
-    def config(self) -> BaseConfig:
-        """The configuration object."""
-        return self._config
-
-    @property
-    def root_path(self) -> str:
-        """The app's base folder (``BASE_PATH``)."""
-        return os.path.abspath(self._config.BASE_PATH)
-
-    @property
-    def app(self) -> Surge:
+    def app(self) -> Surge[ConfigT]:
         """The app itself (controllers and extensions expose ``.app`` too)."""
         return self
 
-    def _under_root(self, folder: str) -> str:
-        return os.path.join(self.root_path, folder.strip("/\\"))
-
     @property
-    def static_files_path(self) -> str:
-        """The static files folder."""
-        return self._under_root(self._config.STATIC_DIR)
-
-    @property
-    def templates_path(self) -> str:
-        """The templates folder."""
-        return self._under_root(self._config.TEMPLATES_DIR)
-
-    @property
-    def version(self) -> str:
-        """``VERSION``."""
-        return self._config.VERSION
-
-    @property
-    def app_name(self) -> str:
-        """``APP_NAME``."""
-        return self._config.APP_NAME
-
-    @property
-    def logger(self) -> Any:
+    def logger(self) -> Logger:
         """The app's loguru logger."""
         return self._logger
 
@@ -202,7 +124,8 @@ class Surge:
     def templates(self) -> Templates:
         """The Jinja2 template environment (created on first use)."""
         if self._templates is None:
-            self._templates = Templates(self, self.templates_path, strict=self._config.TEMPLATES_STRICT)
+            template_globals = {"url_for": self.url_for, "config": self.configs}
+            self._templates = Templates(self.templates_path, self._config.TEMPLATES_STRICT, template_globals=template_globals)
         return self._templates
 
     # -- registration --------------------------------------------------------------------------
@@ -212,8 +135,7 @@ class Surge:
             self.add_logger(import_string(target, "LOGGERS"))
         for target in config.EXCEPTION_HANDLERS:
             self.add_exception_handler(import_string(target, "EXCEPTION_HANDLERS"))
-        for target in config.MODELS:
-            self.models.append(import_string(target, "MODELS"))
+        self.models.extend(import_string(target, "MODELS") for target in config.MODELS)
         for target in config.EXTENSIONS:
             self.add_extension(import_string(target, "EXTENSIONS"))
         for target in config.DEPENDENCIES:
@@ -222,28 +144,24 @@ class Surge:
             self.add_middleware(import_string(target, "MIDDLEWARE"))
         for target in config.CONTROLLERS:
             self.register_controller(import_string(target, "CONTROLLERS"))
-        for target in config.CLI_CONTROLLERS:
-            self.cli_controllers.append(import_string(target, "CLI_CONTROLLERS")(self))
+        self.cli_controllers.extend(import_string(t, "CLI_CONTROLLERS")(self) for t in config.CLI_CONTROLLERS)
         if os.path.isdir(self.static_files_path):
             self.register_controller(Static, url_path=self._config.STATIC_URL)
-        from surge.openapi.controller import register_openapi
-
         register_openapi(self)
 
     def _check_not_started(self, what: str) -> None:
-        if self._started:
+        if self._compiled:
             raise RuntimeError(f"Cannot {what} after the application has started")
 
     def add_extension(self, extension: Any) -> None:
         """Initialize an extension object with this app (``init_app``), then take what its roles provide."""
         self._check_not_started("add an extension")
-        init_app = getattr(type(extension), "init_app", None)
-        if not callable(init_app):
+        if not callable(getattr(type(extension), "init_app", None)):
             raise ImproperlyConfigured(f"Extension {extension!r} has no init_app(app) method")
         extension.init_app(self)
         if isinstance(extension, Lifecycle):
-            self._startup_hooks.append(extension.startup)
-            self._shutdown_hooks.insert(0, extension.shutdown)
+            self._hooks.add_startup(extension.startup)
+            self._hooks.add_shutdown(extension.shutdown)
         if isinstance(extension, MiddlewareProvider):
             for middleware in extension.middleware():
                 self.add_middleware(middleware)
@@ -253,8 +171,6 @@ class Surge:
     def add_dependency(self, provider: Any, **options: Any) -> None:
         """Register a dependency provider (see :mod:`surge.di`); options: ``provides``, ``scope``."""
         self._check_not_started("add a dependency provider")
-        from surge.di import registry_of
-
         registry_of(self).register(provider, **options)
 
     def add_middleware(self, middleware: type[MiddlewareBase] | MiddlewareBase) -> None:
@@ -277,40 +193,26 @@ class Surge:
         instance.add()
         self.loggers.append(instance)
 
-    def add_on_startup_method(self, func: Callable[[], Awaitable[Any]]) -> None:
+    def add_on_startup_method(self, func: Hook) -> None:
         """Run ``func`` at startup, after the extensions."""
-        self._startup_hooks.append(func)
+        self._hooks.add_startup(func)
 
-    def add_on_shutdown_method(self, func: Callable[[], Awaitable[Any]]) -> None:
+    def add_on_shutdown_method(self, func: Hook) -> None:
         """Run ``func`` at shutdown, before the extensions close."""
-        self._shutdown_hooks.insert(0, func)
+        self._hooks.add_shutdown(func)
 
     def register_controller(self, controller: type[Controller], url_path: str | None = None) -> Controller:
         """Register a controller class: one instance, one route per endpoint method."""
         self._check_not_started("register a controller")
         if not (isinstance(controller, type) and issubclass(controller, Controller)):
             raise ImproperlyConfigured(f"{controller!r} must subclass surge.controller.Controller")
-        cspec = controller_spec(controller)
         instance = controller(self)
-        name = controller.__name__
-        self.controllers[name] = instance
-        if cspec.development and not self.debug:
-            return instance
-        prefix = cspec.path if url_path is None else url_path
-        for attr_name in dir(controller):
-            func = getattr(controller, attr_name, None)
-            spec = find_endpoint_spec(func)
-            if spec is None or not spec.methods or (spec.development and not self.debug):
-                continue
-            endpoint_name = f"{name}.{attr_name}"
-            info = EndpointInfo(endpoint_name, controller, instance, func, spec, cspec)
-            for method, sub_path in spec.methods:
-                rule = join_paths(prefix, sub_path)
-                router = self.ws_router if method == "WEBSOCKET" else self.router
-                router.add(method, rule, endpoint_name, info)
+        self.controllers[controller.__name__] = instance
+        for method, rule, info in controller_routes(controller, instance, debug=self.debug, url_path=url_path):
+            router = self.ws_router if method == "WEBSOCKET" else self.router
+            router.add(method, rule, info.name, info)
         return instance
 
-    # -- url building ---------------------------------------------------------------------------
     def url_for(self, endpoint: str, **values: Any) -> str:
         """The URL of ``"Controller.method"`` with its route parameters; extras become the query.
 
@@ -322,159 +224,70 @@ class Surge:
         except KeyError:
             return self.ws_router.url_for(endpoint, values)
 
-    # -- compilation ----------------------------------------------------------------------------
-    def _compile(self) -> None:
-        """Compile every endpoint and the middleware chain (once)."""
-        if self._entry is not None:
-            return
-        from surge.di import registry_of
-
-        registry = registry_of(self)
-        for router in (self.router, self.ws_router):
-            for route in router.routes:
-                compile_route(self, route, registry)
-        registry.prepare()  # checks unused providers too; hooks app-scoped values into the lifespan
-        entry: Callable[[Request], Awaitable[Response]] = self._dispatch
-        for middleware in reversed(self._middleware):
-            instance = middleware if isinstance(middleware, MiddlewareBase) else middleware(self, entry)
-            entry = instance.chain(entry)
-        self._entry = entry
-
-    def _cors_for(self, spec: EndpointSpec, cspec: ControllerSpec) -> CorsPolicy | None:
-        return endpoint_cors_policy(self.cors_policy, self._config, spec, cspec)
-
-    # -- request handling -------------------------------------------------------------------------
-    async def _dispatch(self, req: Request) -> Response:
-        """Route ``req`` and run its endpoint; exceptions become responses here."""
-        try:
-            route, params = self.router.match(req.scope["method"], req.scope["path"])
-            req.route_parameters = params
-            req.endpoint = route
-            return await route.handler(req)
-        except MethodNotAllowed as exc:
-            if req.scope["method"] == "OPTIONS":
-                return self._options(req, exc.allowed)
-            return await self._handle_exception(req, exc)
-        except Exception as exc:
-            return await self._handle_exception(req, exc)
-
-    def _options(self, req: Request, allowed: list[str]) -> Response:
-        """Automatic OPTIONS: CORS preflight when asked, else ``Allow``."""
-        response = self.response_class(req)
-        origin = req.header(b"origin")
-        requested = req.header(b"access-control-request-method")
-        if origin is not None and requested is not None:
-            policy = self._preflight_policy(req.path, requested.upper())
-            if policy is not None:
-                asked_headers = req.header(b"access-control-request-headers")
-                return preflight_response(response, policy, origin, requested.upper(), asked_headers)
-        response.headers["Allow"] = ", ".join(allowed)
-        return response.no_content()
-
-    def _preflight_policy(self, path: str, method: str) -> CorsPolicy | None:
-        try:
-            route, _ = self.router.match(method, path)
-        except NotFound:  # MethodNotAllowed is a NotFound too
-            return self.cors_policy
-        info: EndpointInfo = route.info
-        return self._cors_for(info.spec, info.controller_spec)
-
-    async def _handle_exception(self, req: Request, exc: BaseException) -> Response:
-        """Turn ``exc`` into a response with the most specific registered handler."""
-        handler = self.exception_registry.find(type(exc))
-        if handler is not None:
-            try:
-                return await handler(req, exc)
-            except Exception as handler_exc:
-                exc = handler_exc
-                if isinstance(handler_exc, BaseHttpException):
-                    return await default_http_exception(req, handler_exc)
-        if self.debug:
-            raise exc
-        self._logger.opt(exception=exc).critical(f"Unhandled exception in {req.method} {req.path}")
-        body = {"status": "error", "message": "Internal server error"}
-        return self.response_class(req).json(body).status(500)
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        """The ASGI entry point."""
-        kind = scope["type"]
-        if kind == "http":
-            entry = self._entry
-            if entry is None:
-                await self.startup()
-                entry = self._entry
-                assert entry is not None
-            req = self.request_class(scope, receive, send, self)
-            started = time.perf_counter() if self.access_log else 0.0
-            try:
-                try:
-                    response = await entry(req)
-                except Exception as exc:
-                    try:
-                        response = await self._handle_exception(req, exc)
-                    except Exception as unhandled:  # DEBUG only: show the error page, then let the server log it
-                        await self._send_debug_page(req, unhandled, send, started)
-                        raise
-                await response(send, scope["method"] == "HEAD", req)
-            finally:
-                if AFTER_RESPONSE in scope:  # req.call_after_response(): DI teardown, background tasks
-                    for callback in scope.pop(AFTER_RESPONSE):
-                        await callback()
-            if self.access_log:
-                self._log_access(req, response.status_code, started)
-        elif kind == "websocket":
-            await serve_websocket(self, scope, receive, send)
-        elif kind == "lifespan":
-            await run_lifespan(self, receive, send)
-
-    def _log_access(self, req: Request, status: int, started: float) -> None:
-        elapsed = (time.perf_counter() - started) * 1000
-        self._logger.info(f"{req.method} {req.path} {status} {elapsed:.1f}ms")
-
-    async def _send_debug_page(self, req: Request, exc: BaseException, send: Any, started: float) -> None:
-        from surge.debug import debug_response
-
-        await debug_response(req, exc)(send, req.method == "HEAD", req)
-        if self.access_log:
-            self._log_access(req, 500, started)
-
     # -- lifecycle ------------------------------------------------------------------------------
-    def _lifecycle_methods(self, kind: str) -> list[Callable[[], Awaitable[Any]]]:
-        methods = []
-        for name in sorted(dir(type(self))):
-            attr = getattr(type(self), name, None)
-            if getattr(attr, "__surge_lifecycle__", None) == kind:
-                methods.append(getattr(self, name))
-        return methods
+    def compile(self) -> None:
+        """Compile every endpoint (once); startup does this, tools and tests may call it earlier.
+
+        Raises:
+            ImproperlyConfigured: a handler parameter cannot be sourced (named with the handler).
+            DependencyError: a dependency is missing, cyclic or in the wrong scope.
+        """
+        if self._compiled:
+            return
+        registry = registry_of(self)
+        respond = ErrorResponder(self.exception_registry, self.response_class, debug=self.debug, logger=self._logger)
+        context = CompileContext(self, self._logger, self.extensions, registry, self.cors_policy, respond)
+        for route in (*self.router.routes, *self.ws_router.routes):
+            compile_route(context, route)
+        registry.prepare()  # checks unused providers too; hooks app-scoped values into the lifespan
+        self._compiled = True
+        dispatch = Dispatch(self.router, respond, self.response_class, self.cors_policy)
+        entry = build_chain(self, dispatch, self._middleware, respond)
+        http = HttpServer(self, entry, respond, self.request_class, self._logger if self.access_log else None)
+        self._servers = (http.serve, WebsocketServer(self, self.ws_router, self.request_class).serve)
 
     async def startup(self) -> None:
-        """Compile endpoints, start extensions, run ``@on_startup`` methods (once)."""
-        if self._started:
+        """Compile endpoints, start extensions, run ``@on_startup`` methods (once).
+
+        Requests are served only once this has finished.
+        """
+        if self._serve_http is not None:
             return
-        self._compile()
-        self._started = True
+        self.compile()
         for custom in self.loggers:  # re-add sinks that a previous shutdown removed
             custom.add()
-        for hook in [*self._startup_hooks, *self._lifecycle_methods("startup")]:
-            result = hook()
-            if inspect.isawaitable(result):
-                await result
+        await self._hooks.run_startup()
+        assert self._servers is not None
+        self._serve_http, self._serve_websocket = self._servers
 
     async def shutdown(self) -> None:
         """Run ``@on_shutdown`` methods, stop extensions, remove custom log sinks."""
-        if not self._started:
+        if self._serve_http is None:
             return
-        for hook in [*self._lifecycle_methods("shutdown"), *self._shutdown_hooks]:
-            result = hook()
-            if inspect.isawaitable(result):
-                await result
+        self._serve_http = self._serve_websocket = None
+        await self._hooks.run_shutdown()
         for custom in self.loggers:
             await custom.remove()
-        self._started = False
+        self._gate.reset()
 
-    # -- CLI ------------------------------------------------------------------------------------
+    async def _started_server(self, kind: str) -> ASGIApp:
+        """Start the app on its first request when the server sent no lifespan (once, see StartGate)."""
+        await self._gate.run_once(lambda: self._serve_http is not None, self.startup)
+        serve = self._serve_http if kind == "http" else self._serve_websocket
+        assert serve is not None
+        return serve
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ASGI entry point."""
+        kind = scope["type"]
+        if kind == "http":
+            serve = self._serve_http or await self._started_server(kind)
+        elif kind == "websocket":
+            serve = self._serve_websocket or await self._started_server(kind)
+        else:
+            return await run_lifespan(self, receive, send) if kind == "lifespan" else None
+        await serve(scope, receive, send)
+
     def run_cli(self, argv: list[str] | None = None) -> int:
         """Run a CLI command of this app (``CLI_CONTROLLERS`` and extension commands)."""
-        from surge.cli.app_commands import run_app_cli
-
         return run_app_cli(self, sys.argv[1:] if argv is None else argv)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from surge.exceptions.config import ImproperlyConfigured
 from surge.http.request import Request
 from surge.http.response import Response
 
-__all__ = ["BaseConfig", "LogLevel"]
+__all__ = ["BaseConfig", "ConfigAccess", "ConfigSource", "LogLevel", "load_config"]
 
 
 class LogLevel(StrEnum):
@@ -80,3 +82,78 @@ class BaseConfig(BaseSettings):
 
     DEFAULT_LOGGER: dict[str, Any] = {}
     ACCESS_LOG: bool | None = Field(None, description="Log one line per request; None means on when DEBUG")
+
+
+ConfigSource = type[BaseConfig] | BaseConfig | None
+"""Where an app's config comes from: a config class, an instance, or None for the defaults."""
+
+
+def load_config(source: ConfigSource) -> BaseConfig:
+    """The config object of an app: ``source`` itself, an instance of it, or the defaults.
+
+    Raises:
+        ImproperlyConfigured: a value is invalid; the message names each key and the class.
+    """
+    if source is None:
+        return BaseConfig()
+    if isinstance(source, BaseConfig):
+        return source
+    try:
+        return source()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ImproperlyConfigured(f"Invalid configuration in {source.__name__}: {problems}") from None
+
+
+class ConfigAccess:
+    """Reading an app's configuration: ``get_conf``, ``config`` and the paths derived from it."""
+
+    _config: BaseConfig
+
+    def get_conf(self, config_name: str, default: Any = ...) -> Any:
+        """The config value ``config_name``.
+
+        Raises:
+            KeyError: the key is absent and no default was given.
+        """
+        value = getattr(self._config, config_name, ...)
+        if value is ...:
+            if default is ...:
+                raise KeyError(f"Configuration {config_name!r} is not set")
+            return default
+        return value
+
+    @property
+    def configs(self) -> dict[str, Any]:
+        """The whole configuration as a dict."""
+        return self._config.model_dump()
+
+    @property
+    def config(self) -> BaseConfig:
+        """The configuration object."""
+        return self._config
+
+    @property
+    def root_path(self) -> str:
+        """The app's base folder (``BASE_PATH``)."""
+        return os.path.abspath(self._config.BASE_PATH)
+
+    @property
+    def static_files_path(self) -> str:
+        """The static files folder."""
+        return os.path.join(self.root_path, self._config.STATIC_DIR.strip("/\\"))
+
+    @property
+    def templates_path(self) -> str:
+        """The templates folder."""
+        return os.path.join(self.root_path, self._config.TEMPLATES_DIR.strip("/\\"))
+
+    @property
+    def version(self) -> str:
+        """``VERSION``."""
+        return self._config.VERSION
+
+    @property
+    def app_name(self) -> str:
+        """``APP_NAME``."""
+        return self._config.APP_NAME

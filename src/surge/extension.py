@@ -15,15 +15,15 @@ before anything is registered and ``self.app`` works inside ``configure``.
 from __future__ import annotations
 
 import importlib
-import re
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from surge._text import to_upper_snake
 from surge.exceptions.config import ImproperlyConfigured, MissingDependency
 from surge.roles import Lifecycle
-from surge.types import ConfigContext
+from surge.types import ConfigContext, ExtensionHost
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -41,11 +41,6 @@ __all__ = [
 M = TypeVar("M", bound=BaseModel)
 ConfigT = TypeVar("ConfigT", bound=BaseModel)
 E = TypeVar("E")
-
-
-def to_upper_snake(name: str) -> str:
-    """``SqlDatabase`` -> ``SQL_DATABASE``."""
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).upper()
 
 
 def validate_section(raw: object, section: str, model: type[M]) -> M:
@@ -93,9 +88,9 @@ def require(module: str, extra: str, package: str | None = None) -> ModuleType:
         raise MissingDependency(package or module.split(".", 1)[0], extra) from None
 
 
-def find_extension(app: Surge, kind: type[E]) -> E | None:
-    """The first extension of ``app`` that is an instance of ``kind`` (None when there is none)."""
-    for extension in app.extensions.values():
+def find_extension(host: ExtensionHost, kind: type[E]) -> E | None:
+    """The first extension of ``host`` (an app, a compile context) that is an instance of ``kind``, or None."""
+    for extension in host.extensions.values():
         if isinstance(extension, kind):
             return extension
     return None
@@ -134,8 +129,11 @@ class BaseExtension(Lifecycle, Generic[ConfigT]):
             RuntimeError: ``init_app`` has not run yet (the extension is not in ``EXTENSIONS``).
         """
         if self._app is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+            raise RuntimeError(f"{self!r} is not initialized: list it in EXTENSIONS")
         return self._app
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} ({self.configs_name})>"
 
     @property
     def extension_name(self) -> str:
@@ -159,11 +157,7 @@ class BaseExtension(Lifecycle, Generic[ConfigT]):
             return NoConfig()  # type: ignore[return-value]
         owner = type(self).__name__
         config: Any = load_section(app, self.configs_name, self.config_model, required=self.config_required, owner=owner)
-        return config  # type: ignore[no-any-return]
-
-    def load_config(self, app: Surge, model: type[M], required: bool = False) -> M:
-        """TRANSITIONAL (removed once every extension declares ``config_model``)."""
-        return load_section(app, self.configs_name, model, required=required, owner=type(self).__name__)
+        return config
 
     def configure(self, app: Surge, config: ConfigT) -> None:
         """Set the extension up with its validated ``config``; subclasses override this."""

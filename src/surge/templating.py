@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 
 if TYPE_CHECKING:
-    from surge.app import Surge
     from surge.http.request import Request
 
-__all__ = ["TemplateContextProvider", "Templates"]
+__all__ = ["ContextProcessor", "TemplateContextProvider", "Templates"]
 
 ContextProcessor = Callable[["Request | None"], Mapping[str, Any]]
+"""``processor(request) -> values`` merged into every render."""
 
 
 class TemplateContextProvider(ABC):
@@ -34,7 +34,7 @@ class Templates:
     :meth:`add_context_processor`.
     """
 
-    def __init__(self, app: Surge, directory: str, strict: bool = True) -> None:
+    def __init__(self, directory: str, strict: bool = True, *, template_globals: Mapping[str, object] = {}) -> None:
         self.directory = directory
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(directory),
@@ -42,8 +42,7 @@ class Templates:
             enable_async=True,
             undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
         )
-        self.environment.globals["url_for"] = app.url_for
-        self.environment.globals["config"] = app.configs
+        self.environment.globals.update(template_globals)
         self._processors: list[ContextProcessor] = []
 
     def add_global(self, name: str, value: Any) -> None:

@@ -17,7 +17,9 @@ __all__ = [
     "ASGIApp",
     "AppContext",
     "ConfigContext",
+    "Connection",
     "Endpoint",
+    "ExtensionHost",
     "HandlerKwargs",
     "Message",
     "PipelineStep",
@@ -72,15 +74,19 @@ class ConfigContext(Protocol):
     def get_conf(self, config_name: str, default: Any = ...) -> Any: ...
 
 
-class AppContext(ConfigContext, Protocol):
+class ExtensionHost(Protocol):
+    """Anything that holds an app's extensions by name (the app, a compile context)."""
+
+    @property
+    def extensions(self) -> Mapping[str, object]: ...
+
+
+class AppContext(ConfigContext, ExtensionHost, Protocol):
     """What the HTTP objects and the compiled pipeline need from the app, and nothing more.
 
     The application class satisfies it; lower layers type against it so they never import
     the application (and tests can hand them a small stand-in).
     """
-
-    @property
-    def extensions(self) -> Mapping[str, object]: ...
 
     @property
     def logger(self) -> Logger: ...
@@ -92,3 +98,15 @@ class AppContext(ConfigContext, Protocol):
     def max_content_length(self) -> int: ...
 
     def url_for(self, endpoint: str, **values: Any) -> str: ...
+
+
+class Connection(Protocol):
+    """What a response needs of the request it answers (``surge.Request`` is one)."""
+
+    @property
+    def app(self) -> AppContext: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    async def send(self, message: Message) -> None: ...

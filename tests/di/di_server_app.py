@@ -1,4 +1,4 @@
-"""An app served by real servers in test_di_servers.py: request-scoped values on ``self``."""
+"""An app served by real servers in test_runtime_servers.py: request-scoped values on ``self``."""
 
 from __future__ import annotations
 

@@ -272,19 +272,3 @@ def test_tls_mode_follows_port_by_default(tmp_path):
 
 def test_html_to_text():
     assert html_to_text("<p>a &amp; b</p><script>x()</script><p>c<br>d</p>") == "a & b\n\nc\nd\n"
-
-
-@pytest.mark.parametrize("name", ["surge.email", "surge.email.message"])
-def test_public_names_match_all(name: str) -> None:
-    """``__all__`` is sorted, complete, and names only what exists (as httpx checks)."""
-    import importlib
-
-    module = importlib.import_module(name)
-    assert module.__all__ == sorted(module.__all__)
-    assert all(hasattr(module, item) for item in module.__all__)
-    public = {
-        key for key, value in vars(module).items()
-        if not key.startswith("_") and getattr(value, "__module__", "").startswith("surge")
-        and not getattr(value, "__name__", "").startswith(name + ".")
-    }
-    assert public <= set(module.__all__)

@@ -65,7 +65,7 @@ async def test_document_describes_the_resources(sqlite_target: Target) -> None:
         {"/catalog": CatalogEndpoint, "/feed": FeedItemEndpoint},
         controllers=(Health,),
         DEBUG=True,
-        REST_API={"JWT_SECRET": "x" * 32, "LOGIN_VALIDATOR": "test_rest_auth:validator"},
+        REST_API={"JWT_SECRET": "x" * 32, "LOGIN_VALIDATOR": "test_authentication:validator"},
     )
     async with TestClient(app) as client:
         response = await client.get("/openapi/specs.json")

@@ -18,15 +18,16 @@ from surge.exceptions.config import ImproperlyConfigured
 
 if TYPE_CHECKING:
     from surge.ai_interface.extension import AiInterface
-    from surge.app import Surge
+    from surge.controller.context import CompileContext
     from surge.http.request import Request
+    from surge.types import HandlerKwargs
 
 __all__ = ["ChatContextStep", "compile_loader"]
 
 Loader = Callable[["Request"], Awaitable[Any]]
 
 
-def compile_loader(interface: AiInterface, app: Surge) -> Loader:
+def compile_loader(interface: AiInterface, ctx: CompileContext) -> Loader:
     """``chat_context_loader`` with the steps its decorators recorded (sessions, ...) around it.
 
     Raises:
@@ -41,7 +42,7 @@ def compile_loader(interface: AiInterface, app: Surge) -> Loader:
         )
     bound = interface.chat_context_loader
 
-    async def load(req: Request, kwargs: dict[str, Any]) -> Any:
+    async def load(req: Request, kwargs: HandlerKwargs) -> Any:
         result = bound(req, **kwargs)
         if inspect.isawaitable(result):
             result = await result
@@ -50,7 +51,7 @@ def compile_loader(interface: AiInterface, app: Surge) -> Loader:
     call: CallNext = load
     spec = find_endpoint_spec(func)
     for wrapper in spec.wrappers if spec is not None else ():  # bottom-up, as the app compiles them
-        call = wrapper.wrap(app, call)
+        call = wrapper.wrap(ctx, call)
     steps = call
 
     async def loader(req: Request) -> Any:
@@ -73,24 +74,20 @@ class ChatContextStep:
         """The handler argument filled (``CHAT_CONTEXT_NAME``), read at startup."""
         return (self._interface.chat_context_name,)
 
-    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+    def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
         """The step's per-request callable (built once, at startup).
 
         Raises:
             ImproperlyConfigured: the interface is not in this app's EXTENSIONS or has no loader.
         """
         interface = self._interface
-        if interface._app is not app:
-            raise ImproperlyConfigured(
-                f"{self._func.__qualname__} uses {type(interface).__name__}.with_chat_context, "
-                "but that interface is not in this app's EXTENSIONS"
-            )
-        load = compile_loader(interface, app)
+        ctx.require_extension(interface, f"{self._func.__qualname__} via @{type(interface).__name__}.with_chat_context")
+        load = compile_loader(interface, ctx)
         name = interface.chat_context_name
         parameters = inspect.signature(self._func).parameters
         inject = name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
-        async def with_chat_context(req: Request, kwargs: dict[str, Any]) -> Any:
+        async def with_chat_context(req: Request, kwargs: HandlerKwargs) -> Any:
             context = await load(req)
             if context is None:
                 raise ChatContextNotFound()

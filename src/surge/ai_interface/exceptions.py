@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from surge.exceptions.http import BaseHttpException
 from surge.http.status import HttpStatus
 
@@ -29,7 +27,7 @@ class FailedToRunAiToolMethod(BaseHttpException):
     status_code = HttpStatus.UNPROCESSABLE_ENTITY
     default_message = "Failed to run an AI tool"
 
-    def __init__(self, message: str, tool_name: str, arguments: Any = None) -> None:
+    def __init__(self, message: str, tool_name: str, arguments: object = None) -> None:
         super().__init__(message, data={"tool": tool_name})
         self.tool_name = tool_name
         self.arguments = arguments

@@ -16,8 +16,7 @@ from surge.ai_interface.exceptions import FailedToRunAiToolMethod
 from surge.ai_interface.tools import AiTool, collect_tools
 from surge.controller.decorators import Descriptor
 from surge.controller.spec import add_endpoint_wrapper, endpoint_spec
-from surge.exceptions.config import MissingDependency
-from surge.extension import BaseExtension
+from surge.extension import BaseExtension, require
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -28,7 +27,7 @@ __all__ = ["AiInterface"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class AiInterface(BaseExtension):
+class AiInterface(BaseExtension[AiInterfaceConfig]):
     """Base class of the app's AI interface (config section ``AI_INTERFACE``).
 
     Subclass it, implement ``chat_context_loader(self, req)`` (return the chat context, e.g.
@@ -42,6 +41,9 @@ class AiInterface(BaseExtension):
       for; a failure raises :class:`FailedToRunAiToolMethod`.
     """
 
+    config_model = AiInterfaceConfig
+    config_required = True
+
     def __init__(self, configs_name: str | None = None) -> None:
         super().__init__(configs_name or "AI_INTERFACE")
         self._config: AiInterfaceConfig | None = None
@@ -49,20 +51,19 @@ class AiInterface(BaseExtension):
         self._tools = collect_tools(type(self))
 
     # -- setup ------------------------------------------------------------------------------------
-    def init_app(self, app: Surge) -> None:
-        """Validate ``AI_INTERFACE`` (``API_KEY`` is required).
+    def validate_config(self, app: Surge) -> AiInterfaceConfig:
+        """``AI_INTERFACE``, validated (``API_KEY`` is required); openai must be installed.
 
         Raises:
             ImproperlyConfigured: the section is missing or a key is invalid; the message names
                 ``AI_INTERFACE.KEY``.
             MissingDependency: the openai package is not installed.
         """
-        try:
-            import openai  # noqa: F401
-        except ImportError:
-            raise MissingDependency("openai", "ai_interface") from None
-        config = self.load_config(app, AiInterfaceConfig, required=True)
-        super().init_app(app)
+        require("openai", "ai_interface")
+        return super().validate_config(app)
+
+    def configure(self, app: Surge, config: AiInterfaceConfig) -> None:
+        """Keep the section; the client is made on first use."""
         self._config = config
         self._client = None
 
@@ -79,8 +80,8 @@ class AiInterface(BaseExtension):
         Raises:
             RuntimeError: the extension is not initialized (not listed in EXTENSIONS).
         """
-        if self._config is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        self.app  # noqa: B018 - the one "bound to an app" check
+        assert self._config is not None  # configure() sets it right after binding
         return self._config
 
     @property
@@ -193,7 +194,7 @@ class AiInterface(BaseExtension):
 
     # -- completions ------------------------------------------------------------------------------
     async def chat_completion(
-        self, messages: Iterable[Mapping[str, Any]], *, use_tools: bool | None = None, **options: Any
+        self, messages: Iterable[Mapping[str, Any]], *, use_tools: bool | None = None, **options: object
     ) -> Any:
         """Ask the model for the next message of ``messages``; returns the ``ChatCompletion``.
 

@@ -7,8 +7,8 @@ request, so the two decorators work in any order and stacked.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from surge.auth.roles import role_name
 from surge.controller.decorators import Descriptor
@@ -19,17 +19,24 @@ from surge.controller.spec import (
     controller_spec,
     endpoint_spec,
 )
+from surge.exceptions.config import ImproperlyConfigured
 from surge.exceptions.http import BaseHttpException
+from surge.types import HandlerKwargs
 
 if TYPE_CHECKING:
-    from surge.app import Surge
+    from surge.controller.context import CompileContext
     from surge.http.request import Request
 
-__all__ = ["AuthBackend", "AuthStep", "ensure_roles", "ensure_user", "protect"]
+__all__ = ["AuthBackend", "AuthSource", "AuthStep", "ExtensionsHolder", "ensure_roles", "ensure_user", "protect"]
+
+_Target = TypeVar("_Target", bound=Callable[..., Any])  # an endpoint function or a controller class
 
 
 class AuthBackend(Protocol):
     """What the steps need from an :class:`~surge.auth.Authentication` extension."""
+
+    @property
+    def extension_name(self) -> str: ...
 
     async def user_loader(self, req: Request) -> Any: ...
 
@@ -40,7 +47,49 @@ class AuthBackend(Protocol):
     def unauthorized_error(self) -> BaseHttpException: ...
 
 
-Resolver = Callable[["Surge"], AuthBackend]
+class ExtensionsHolder(Protocol):
+    """The app, or the compile context: whatever knows the app's extensions."""
+
+    @property
+    def extensions(self) -> Mapping[str, object]: ...
+
+
+Finder = Callable[[ExtensionsHolder], AuthBackend]
+"""Finds the app's Authentication extension (the plain ``login_required`` uses it)."""
+
+
+class AuthSource:
+    """Which extension a decorator uses: the one it is bound to (``@auth.login_required``), or the app's."""
+
+    __slots__ = ("bound", "find")
+
+    def __init__(self, find: Finder, bound: AuthBackend | None = None) -> None:
+        self.find = find
+        self.bound = bound
+
+    def at_startup(self, ctx: CompileContext, user: str) -> AuthBackend:
+        """The extension for an endpoint of the app ``ctx`` compiles.
+
+        Raises:
+            ImproperlyConfigured: the bound extension is not this app's, or the app has none.
+        """
+        if self.bound is None:
+            return self.find(ctx)
+        ctx.require_extension(self.bound, user)
+        return self.bound
+
+    def at_request(self, app: ExtensionsHolder) -> AuthBackend:
+        """The extension for a controller-class guard, found when a request needs it.
+
+        Raises:
+            ImproperlyConfigured: the bound extension is not in the app's EXTENSIONS, or the app has none.
+        """
+        bound = self.bound
+        if bound is None:
+            return self.find(app)
+        if app.extensions.get(bound.extension_name) is not bound:
+            raise ImproperlyConfigured(f"{type(bound).__name__} protects endpoints but is not listed in EXTENSIONS")
+        return bound
 
 
 async def ensure_user(auth: AuthBackend, req: Request) -> Any:
@@ -72,45 +121,46 @@ async def ensure_roles(auth: AuthBackend, req: Request, roles: tuple[Any, ...]) 
 class AuthStep:
     """The endpoint wrapper: load the user (and check roles) before the handler."""
 
-    __slots__ = ("resolve", "roles")
+    __slots__ = ("roles", "source", "user")
 
     provides: tuple[str, ...] = ()
 
-    def __init__(self, resolve: Resolver, roles: tuple[Any, ...] | None) -> None:
-        self.resolve = resolve
+    def __init__(self, source: AuthSource, roles: tuple[Any, ...] | None, user: str) -> None:
+        self.source = source
         self.roles = roles
+        self.user = user
 
-    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+    def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
         """Bind to the app's authentication extension (once, at startup)."""
-        auth = self.resolve(app)
+        auth = self.source.at_startup(ctx, self.user)
         roles = self.roles
         if roles is None:
 
-            async def login_step(req: Request, kwargs: dict[str, Any]) -> Any:
+            async def login_step(req: Request, kwargs: HandlerKwargs) -> Any:
                 if req.user is None:
                     await ensure_user(auth, req)
                 return await call_next(req, kwargs)
 
             return login_step
 
-        async def role_step(req: Request, kwargs: dict[str, Any]) -> Any:
+        async def role_step(req: Request, kwargs: HandlerKwargs) -> Any:
             await ensure_roles(auth, req, roles)
             return await call_next(req, kwargs)
 
         return role_step
 
 
-def _guard(resolve: Resolver, roles: tuple[Any, ...] | None) -> Callable[[Request], Awaitable[None]]:
+def _guard(source: AuthSource, roles: tuple[Any, ...] | None) -> Callable[[Request], Awaitable[None]]:
     if roles is None:
 
         async def login_guard(req: Request) -> None:
             if req.user is None:
-                await ensure_user(resolve(req.app), req)
+                await ensure_user(source.at_request(req.app), req)
 
         return login_guard
 
     async def role_guard(req: Request) -> None:
-        await ensure_roles(resolve(req.app), req, roles)
+        await ensure_roles(source.at_request(req.app), req, roles)
 
     return role_guard
 
@@ -131,18 +181,19 @@ def _document(extra: dict[str, Any], roles: tuple[Any, ...] | None, scheme: str 
 
 
 def protect(
-    target: Any,
-    resolve: Resolver,
+    target: _Target,
+    source: AuthSource,
     roles: Iterable[Any] | None,
     scheme: str | None = None,
-) -> Any:
+) -> _Target:
     """Attach a login (``roles is None``) or role requirement to an endpoint or controller class."""
     role_tuple = None if roles is None else tuple(roles)
     if isinstance(target, type):
-        add_controller_guard(target, _guard(resolve, role_tuple))
+        add_controller_guard(target, _guard(source, role_tuple))
         _document(controller_spec(target).extra, role_tuple, scheme)
         return target
-    add_endpoint_wrapper(target, AuthStep(resolve, role_tuple))
+    decorator = "@login_required" if role_tuple is None else "@role_required"
+    add_endpoint_wrapper(target, AuthStep(source, role_tuple, f"{target.__qualname__} via {decorator}"))
     spec = endpoint_spec(target)
     _document(spec.extra, role_tuple, scheme)
     documented = {descriptor.status for descriptor in spec.descriptors}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from surge.auth._guards import protect
+from surge.auth._guards import AuthSource, ExtensionsHolder, protect
 from surge.auth.config import AuthenticationConfig
 from surge.auth.exceptions import AuthenticationException, UnauthorizedException
 from surge.auth.jwt_tokens import JwtCodec
@@ -13,8 +13,9 @@ from surge.auth.passwords import PasswordHasher
 from surge.auth.roles import role_name, roles_of
 from surge.auth.signing import CookieSigner
 from surge.exceptions.config import ImproperlyConfigured
-from surge.extension import BaseExtension
+from surge.extension import BaseExtension, find_extension
 from surge.openapi.roles import SecuritySchemeProvider
+from surge.security.csrf import AuthCookieProvider
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -22,8 +23,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Authentication", "find_authentication"]
 
+_Target = TypeVar("_Target", bound=Callable[..., Any])  # an endpoint function or a controller class
 
-class Authentication(BaseExtension, SecuritySchemeProvider):
+
+class Authentication(BaseExtension[AuthenticationConfig], SecuritySchemeProvider, AuthCookieProvider):
     """Base class of the app's authentication extension (config section ``AUTHENTICATION``).
 
     Subclasses implement ``async def user_loader(self, req)`` (return the user, or None) and
@@ -33,19 +36,25 @@ class Authentication(BaseExtension, SecuritySchemeProvider):
     bearer JWTs, the session, a signed cookie and HTTP Basic.
     """
 
+    config_model = AuthenticationConfig
+
     openapi_scheme_name: ClassVar[str | None] = None
     """Name of the OpenAPI security scheme of protected endpoints (None: not documented)."""
 
+    _config: AuthenticationConfig  # set by validate_config, with the signers
+    _signer: CookieSigner
+    _jwt: JwtCodec
+
     def __init__(self, configs_name: str | None = None) -> None:
         super().__init__(configs_name or "AUTHENTICATION")
-        self._config: AuthenticationConfig | None = None
-        self._signer: CookieSigner | None = None
-        self._jwt: JwtCodec | None = None
         self._passwords: PasswordHasher | None = None
+        self._source = AuthSource(find_authentication, self)
 
     # -- setup ------------------------------------------------------------------------------
-    def init_app(self, app: Surge) -> None:
-        """Validate ``AUTHENTICATION`` and ``SECRET_KEY`` and prepare the signers.
+    def validate_config(self, app: Surge) -> AuthenticationConfig:
+        """Check ``user_loader`` and ``SECRET_KEY``, validate ``AUTHENTICATION``, build the signers.
+
+        Building the JWT codec checks its keys, so a bad key fails before anything is registered.
 
         Raises:
             ImproperlyConfigured: ``user_loader`` is not implemented, ``SECRET_KEY`` is
@@ -56,32 +65,25 @@ class Authentication(BaseExtension, SecuritySchemeProvider):
         secret = app.get_conf("SECRET_KEY", None)
         if not secret:
             raise ImproperlyConfigured(f"SECRET_KEY must be set: {self.configs_name} signs cookies and tokens with it")
-        config = self.load_config(app, AuthenticationConfig)
-        super().init_app(app)
-        self._config = config
+        config = super().validate_config(app)
         self._signer = CookieSigner(str(secret), max_age=config.COOKIE_MAX_AGE)
         self._jwt = JwtCodec.from_config(config, str(secret), app.root_path)
-        self.configure(app, config)
+        self._config = config
+        return config
 
     def configure(self, app: Surge, config: AuthenticationConfig) -> None:
         """Hook for subclasses: finish setup once the config is validated (default: nothing to do)."""
 
     @property
     def config(self) -> AuthenticationConfig:
-        """The validated ``AUTHENTICATION`` section.
-
-        Raises:
-            RuntimeError: the extension is not initialized (not listed in EXTENSIONS).
-        """
-        if self._config is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        """The validated ``AUTHENTICATION`` section."""
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
         return self._config
 
     @property
     def jwt(self) -> JwtCodec:
         """The JWT codec (algorithm and keys from the config)."""
-        if self._jwt is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
         return self._jwt
 
     @property
@@ -95,6 +97,11 @@ class Authentication(BaseExtension, SecuritySchemeProvider):
     def auth_cookie_names(self) -> tuple[str, ...]:
         """Cookies that authenticate a request; CSRF protection checks requests carrying them."""
         return ()
+
+    @property
+    def _cookie_signer(self) -> CookieSigner:
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
+        return self._signer
 
     # -- the contract ---------------------------------------------------------------------------
     async def user_loader(self, req: Request) -> Any:
@@ -123,7 +130,7 @@ class Authentication(BaseExtension, SecuritySchemeProvider):
         """The OpenAPI security scheme object of ``openapi_scheme_name`` (subclasses define it)."""
         return {"type": "http", "scheme": "bearer"}
 
-    def openapi_security_schemes(self) -> dict[str, Any]:
+    def openapi_security_schemes(self) -> dict[str, dict[str, Any]]:
         """``components.securitySchemes`` entries this extension contributes (read by the generator)."""
         name = self.openapi_scheme_name
         return {} if name is None else {name: self.openapi_scheme()}
@@ -134,9 +141,10 @@ class Authentication(BaseExtension, SecuritySchemeProvider):
         Those decorators do not know the extension when they run; now every route is known.
         """
         name = self.openapi_scheme_name
-        if name is None or self._app is None or find_authentication(self._app) is not self:
+        app = self.app
+        if name is None or find_authentication(app) is not self:
             return
-        for router in (self._app.router, self._app.ws_router):
+        for router in (app.router, app.ws_router):
             for route in router.routes:
                 info = route.info
                 if info is None:
@@ -157,38 +165,26 @@ class Authentication(BaseExtension, SecuritySchemeProvider):
         return UnauthorizedException(self.config.UNAUTHORIZED_ERROR_MESSAGE)
 
     # -- decorators ----------------------------------------------------------------------------
-    def _resolver(self) -> Any:
-        def resolve(app: Surge) -> Authentication:
-            if self._app is None:
-                raise ImproperlyConfigured(f"{type(self).__name__} protects endpoints but is not listed in EXTENSIONS")
-            return self
-
-        return resolve
-
-    def login_required(self, target: Any) -> Any:
+    def login_required(self, target: _Target) -> _Target:
         """Require a logged-in user on an endpoint, a ``@socket`` handler or a controller class."""
-        return protect(target, self._resolver(), None, self.openapi_scheme_name)
+        return protect(target, self._source, None, self.openapi_scheme_name)
 
-    def role_required(self, *roles: Any) -> Any:
+    def role_required(self, *roles: Any) -> Callable[[_Target], _Target]:
         """Require one of ``roles`` (checked with ``role_check``); implies ``login_required``."""
 
-        def decorator(target: Any) -> Any:
-            return protect(target, self._resolver(), roles, self.openapi_scheme_name)
+        def decorator(target: _Target) -> _Target:
+            return protect(target, self._source, roles, self.openapi_scheme_name)
 
         return decorator
 
     # -- helpers of the seed ---------------------------------------------------------------------
     def create_signed_cookie_value(self, value: str | int) -> str:
         """``value`` signed with ``SECRET_KEY``, safe to put in a cookie."""
-        if self._signer is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
-        return self._signer.sign(value)
+        return self._cookie_signer.sign(value)
 
     def decode_signed_cookie(self, cookie_value: str | None) -> Any:
         """The value signed by :meth:`create_signed_cookie_value`; None if tampered, too old or missing."""
-        if self._signer is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
-        return self._signer.unsign(cookie_value)
+        return self._cookie_signer.unsign(cookie_value)
 
     def create_password_hash(self, password: str) -> str:
         """An argon2id hash of ``password`` (CPU-bound: see :meth:`create_password_hash_async`)."""
@@ -219,18 +215,18 @@ class Authentication(BaseExtension, SecuritySchemeProvider):
         return self.jwt.validate(token)
 
 
-def find_authentication(app: Surge) -> Authentication:
+def find_authentication(app: ExtensionsHolder) -> Authentication:
     """The app's Authentication extension (the one named ``authentication``, else the first).
+
+    ``app`` is the application, or the compile context an endpoint is compiled in.
 
     Raises:
         ImproperlyConfigured: no Authentication extension is listed in EXTENSIONS.
     """
-    found = app.extensions.get("authentication")
-    if isinstance(found, Authentication):
-        return found
-    for extension in app.extensions.values():
-        if isinstance(extension, Authentication):
-            return extension
-    raise ImproperlyConfigured(
-        "login_required / role_required need an Authentication subclass instance listed in EXTENSIONS"
-    )
+    named = app.extensions.get("authentication")
+    found = named if isinstance(named, Authentication) else find_extension(app, Authentication)
+    if found is None:
+        raise ImproperlyConfigured(
+            "login_required / role_required need an Authentication subclass instance listed in EXTENSIONS"
+        )
+    return found

@@ -11,7 +11,7 @@ from typing import Any
 
 from surge.auth.config import AuthenticationConfig
 from surge.exceptions.config import ImproperlyConfigured
-from surge.security._optional import require
+from surge.extension import require
 
 __all__ = ["JwtCodec", "hmac_key"]
 
@@ -67,7 +67,7 @@ class JwtCodec:
         leeway: int = 0,
         expires_in: int = 3600,
     ) -> None:
-        self._jwt = require("jwt", "pyjwt[crypto]", "auth")
+        self._jwt = require("jwt", "auth", "pyjwt[crypto]")
         self.algorithm = algorithm
         self._signing_key = signing_key
         self._verifying_key = verifying_key
@@ -84,7 +84,7 @@ class JwtCodec:
             ImproperlyConfigured: a key is missing, unreadable, malformed or too short; the
                 message names the key.
         """
-        jwt = require("jwt", "pyjwt[crypto]", "auth")
+        jwt = require("jwt", "auth", "pyjwt[crypto]")
         algorithm = config.JWT_ALGORITHM
         if algorithm in _HMAC_MIN_BYTES:
             key = hmac_key(algorithm, config.JWT_SECRET, secret_key, "AUTHENTICATION.JWT_SECRET", b"surge.auth.jwt")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from surge.auth.config import AuthenticationConfig
 from surge.auth.extension import Authentication
 from surge.exceptions.config import ImproperlyConfigured
-from surge.security._lookup import find_extension
+from surge.extension import find_extension
 from surge.security.csrf import rotate_csrf_token
 from surge.security.session import Session
 from surge.security.sessions import Sessions
@@ -30,11 +30,13 @@ __all__ = [
     "BearerTokenAuthentication",
     "SessionAuthentication",
     "SignedCookieAuthentication",
+    "VerifyCallback",
     "basic_credentials",
     "bearer_token",
 ]
 
 VerifyCallback = Callable[[str, str], Any]
+"""``verify(username, password)`` of :class:`BasicAuthentication`: the user or None (or an awaitable of it)."""
 
 
 def bearer_token(req: Request) -> str | None:
@@ -91,21 +93,25 @@ class SessionAuthentication(Authentication):
 
     openapi_scheme_name: ClassVar[str | None] = "sessionCookie"
 
+    _sessions: Sessions  # found by validate_config
+
     def openapi_scheme(self) -> dict[str, Any]:
         return {"type": "apiKey", "in": "cookie", "name": self._sessions.cookie_name}
 
-    def configure(self, app: Surge, config: AuthenticationConfig) -> None:
-        """Find the Sessions extension.
+    def validate_config(self, app: Surge) -> AuthenticationConfig:
+        """Validate as every Authentication does, and find the Sessions extension.
 
         Raises:
-            ImproperlyConfigured: Sessions is not listed before this extension.
+            ImproperlyConfigured: Sessions is not listed before this extension (or see the base class).
         """
+        config = super().validate_config(app)
         sessions = find_extension(app, Sessions)
         if sessions is None:
             raise ImproperlyConfigured(
                 f"{type(self).__name__} keeps the user id in the session: list Sessions before it in EXTENSIONS"
             )
         self._sessions = sessions
+        return config
 
     async def user_loader(self, req: Request) -> Any:
         session = await self._sessions.load(req)  # websocket handlers bypass the middleware
@@ -187,14 +193,16 @@ class BasicAuthentication(Authentication):
         super().__init__(configs_name)
         self._verify = verify
 
-    def configure(self, app: Surge, config: AuthenticationConfig) -> None:
-        """Check that credentials can be verified.
+    def validate_config(self, app: Surge) -> AuthenticationConfig:
+        """Validate as every Authentication does, and check that credentials can be verified.
 
         Raises:
-            ImproperlyConfigured: neither ``verify=`` nor an overridden ``verify``.
+            ImproperlyConfigured: neither ``verify=`` nor an overridden ``verify`` (or see the base class).
         """
+        config = super().validate_config(app)
         if self._verify is None and type(self).verify is BasicAuthentication.verify:
             raise ImproperlyConfigured(f"{type(self).__name__} needs verify=callback or a verify(username, password) method")
+        return config
 
     async def user_loader(self, req: Request) -> Any:
         credentials = basic_credentials(req)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from surge.security._optional import require
+from surge.extension import require
 
 __all__ = ["PasswordHasher"]
 
@@ -17,10 +17,10 @@ class PasswordHasher:
     """
 
     def __init__(self) -> None:
-        pwdlib = require("pwdlib", "pwdlib[argon2,bcrypt]", "auth")
-        argon2 = require("pwdlib.hashers.argon2", "pwdlib[argon2]", "auth")
-        bcrypt = require("pwdlib.hashers.bcrypt", "pwdlib[bcrypt]", "auth")
-        self._errors = require("pwdlib.exceptions", "pwdlib", "auth").PwdlibError
+        pwdlib = require("pwdlib", "auth", "pwdlib[argon2,bcrypt]")
+        argon2 = require("pwdlib.hashers.argon2", "auth", "pwdlib[argon2]")
+        bcrypt = require("pwdlib.hashers.bcrypt", "auth", "pwdlib[bcrypt]")
+        self._errors = require("pwdlib.exceptions", "auth").PwdlibError
         self._hash = pwdlib.PasswordHash((argon2.Argon2Hasher(), bcrypt.BcryptHasher()))
         self._dummy = self._hash.hash("surge-dummy-password")
 

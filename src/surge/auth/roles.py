@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
@@ -35,6 +35,6 @@ def roles_of(user: Any) -> set[str]:
             break
     if raw is None:
         return set()
-    if isinstance(raw, str | bytes | Enum) or not hasattr(raw, "__iter__"):
+    if isinstance(raw, str | bytes | Enum) or not isinstance(raw, Iterable):
         raw = [raw]
     return {role_name(role) for role in raw}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from surge.security._optional import require
+from surge.extension import require
 
 __all__ = ["CookieSigner"]
 
@@ -17,7 +17,7 @@ class CookieSigner:
     """
 
     def __init__(self, secret_key: str, salt: str = "surge.auth.cookie", max_age: int | None = None) -> None:
-        itsdangerous = require("itsdangerous", "itsdangerous", "auth")
+        itsdangerous = require("itsdangerous", "auth")
         self._serializer = itsdangerous.URLSafeTimedSerializer(secret_key, salt=salt)
         self._bad = itsdangerous.BadData
         self.max_age = max_age

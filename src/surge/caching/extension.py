@@ -6,28 +6,29 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from surge.caching._response import from_payload, to_payload
 from surge.caching.backends.base import BaseCacheBackend
 from surge.caching.backends.memory import MemoryCacheBackend
 from surge.caching.config import CacheConfig
 from surge.caching.keys import make_key, user_identity
+from surge.caching.payload import from_payload, to_payload
 from surge.controller.spec import CallNext, add_endpoint_wrapper
-from surge.exceptions.config import ImproperlyConfigured
 from surge.extension import BaseExtension
 from surge.http.response import Response
+from surge.types import HandlerKwargs
 
 if TYPE_CHECKING:
     from surge.app import Surge
+    from surge.controller.context import CompileContext
     from surge.http.request import Request
 
 __all__ = ["Cache"]
 
-F = TypeVar("F", bound=Callable[..., Any])
+_F = TypeVar("_F", bound=Callable[..., Any])
 _T = TypeVar("_T")
 _CACHED_METHODS = frozenset({"GET", "HEAD"})
 
 
-class Cache(BaseExtension):
+class Cache(BaseExtension[CacheConfig]):
     """Caches endpoint responses in a pluggable backend (memory by default).
 
     ``@cache.cache(duration=...)`` stores the full response (status, headers, body) of a GET
@@ -42,25 +43,26 @@ class Cache(BaseExtension):
             (``Cache(variable_prefix="MY_")`` reads ``MY_CACHE``).
     """
 
+    config_model = CacheConfig
+
+    _backend: BaseCacheBackend  # built by configure
+
     def __init__(self, configs_name: str | None = None, variable_prefix: str = "") -> None:
         super().__init__(configs_name or f"{variable_prefix}CACHE")
         self._variable_prefix = variable_prefix
-        self._backend: BaseCacheBackend | None = None
         self._duration = 300
         self._timeout = 5.0
         self._inflight: dict[str, asyncio.Future[dict[str, Any] | None]] = {}
         self._degraded = False
 
     # -- setup ------------------------------------------------------------------------------------
-    def init_app(self, app: Surge) -> None:
-        """Validate the config section and build the backend.
+    def configure(self, app: Surge, config: CacheConfig) -> None:
+        """Build the backend.
 
         Raises:
-            ImproperlyConfigured: a key is invalid (the message names ``CACHE.KEY``).
+            ImproperlyConfigured: a key the backend reads is missing (the message names ``CACHE.KEY``).
             MissingDependency: the backend needs a package that is not installed.
         """
-        super().init_app(app)
-        config = self.load_config(app, CacheConfig)
         self._duration = config.DURATION
         self._timeout = config.TIMEOUT
         backend_class = config.BACKEND or MemoryCacheBackend
@@ -89,13 +91,8 @@ class Cache(BaseExtension):
 
     @property
     def backend(self) -> BaseCacheBackend:
-        """The configured backend.
-
-        Raises:
-            RuntimeError: the extension is not initialized.
-        """
-        if self._backend is None:
-            raise RuntimeError("Cache is not initialized: list it in EXTENSIONS")
+        """The configured backend."""
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
         return self._backend
 
     @property
@@ -107,7 +104,7 @@ class Cache(BaseExtension):
     def _failed(self, operation: str, exc: BaseException) -> None:
         if not self._degraded:
             self._degraded = True
-            name = type(self._backend).__name__
+            name = type(self.backend).__name__
             self.app.logger.warning(
                 f"Cache backend {name} failed on {operation} ({exc!r}); serving without the cache until it recovers"
             )
@@ -115,7 +112,7 @@ class Cache(BaseExtension):
     def _recovered(self) -> None:
         if self._degraded:
             self._degraded = False
-            self.app.logger.info(f"Cache backend {type(self._backend).__name__} is back")
+            self.app.logger.info(f"Cache backend {type(self.backend).__name__} is back")
 
     async def _attempt(self, operation: str, call: Callable[[], Awaitable[_T]], fallback: _T) -> _T:
         try:
@@ -169,7 +166,7 @@ class Cache(BaseExtension):
         return make_key(endpoint, "GET", route_params, query_string, identity)
 
     # -- the endpoint decorator -------------------------------------------------------------------
-    def cache(self, duration: int | None = None) -> Callable[[F], F]:
+    def cache(self, duration: int | None = None) -> Callable[[_F], _F]:
         """Cache the responses of a GET endpoint for ``duration`` seconds (default ``DURATION``).
 
         Put it below the authentication decorators, so the user is known when the key is made.
@@ -177,7 +174,7 @@ class Cache(BaseExtension):
         if duration is not None and duration <= 0:
             raise ValueError("duration must be a positive number of seconds")
 
-        def decorator(func: F) -> F:
+        def decorator(func: _F) -> _F:
             add_endpoint_wrapper(func, _CachedEndpoint(self, func, duration))
             return func
 
@@ -227,7 +224,7 @@ class _CachedEndpoint:
         self.func = func
         self.duration = duration
 
-    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+    def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
         """The step's per-request callable (built once, at startup).
 
         Raises:
@@ -236,12 +233,9 @@ class _CachedEndpoint:
         cache = self.cache
         duration = self.duration
         endpoint = self.func.__qualname__
-        if cache._app is not app:
-            raise ImproperlyConfigured(
-                f"{endpoint} uses @{cache.configs_name.lower()}.cache, but that Cache is not in this app's EXTENSIONS"
-            )
+        ctx.require_extension(cache, f"{endpoint} via @{cache.configs_name.lower()}.cache")
 
-        async def cached(req: Request, kwargs: dict[str, Any]) -> Any:
+        async def cached(req: Request, kwargs: HandlerKwargs) -> Any:
             if req.method not in _CACHED_METHODS:
                 return await call_next(req, kwargs)
             user = req.user

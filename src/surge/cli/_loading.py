@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from surge._imports import import_string
+from surge.config import load_config
 from surge.exceptions.config import ImproperlyConfigured
 
 if TYPE_CHECKING:
@@ -57,5 +58,5 @@ def app_config(obj: Any, target: str) -> BaseConfig:
     from surge.app import Surge
 
     if isinstance(obj, type) and issubclass(obj, Surge):
-        return obj._load_config(obj._configs_source)
+        return load_config(obj.configs_source)
     return instantiate(obj, target).config

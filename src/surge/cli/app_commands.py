@@ -12,20 +12,17 @@ import argparse
 import asyncio
 import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from surge.cli.controller import _NO_DEFAULT, CLIController, CommandProvider, CommandSpec
+from surge.cli.controller import _NO_DEFAULT, CliApp, CLIController, CommandProvider, CommandSpec
 from surge.exceptions.config import ImproperlyConfigured
-
-if TYPE_CHECKING:
-    from surge.app import Surge
 
 __all__ = ["build_parser", "collect_cli_controllers", "run_app_cli"]
 
-Handlers = dict[str, tuple[CommandSpec, Callable[..., Any]]]
+_Handlers = dict[str, tuple[CommandSpec, Callable[..., Any]]]
 
 
-def collect_cli_controllers(app: Surge) -> list[CLIController]:
+def collect_cli_controllers(app: CliApp) -> list[CLIController]:
     """The app's CLI controllers, then those its extensions contribute."""
     controllers: list[CLIController] = list(app.cli_controllers)
     seen: set[int] = set()
@@ -46,15 +43,15 @@ def collect_cli_controllers(app: Surge) -> list[CLIController]:
     return controllers
 
 
-def build_parser(app: Surge, prog: str | None = None) -> tuple[argparse.ArgumentParser, Handlers]:
+def build_parser(app: CliApp, prog: str | None = None) -> tuple[argparse.ArgumentParser, _Handlers]:
     """The argument parser of every app command, and the command handlers by name.
 
     Raises:
         ImproperlyConfigured: two controllers define the same command name.
     """
-    parser = argparse.ArgumentParser(prog=prog, description=f"Commands of {app.app_name}")
+    parser = argparse.ArgumentParser(prog=prog, description=f"Commands of {app.get_conf('APP_NAME', 'the app')}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    handlers: Handlers = {}
+    handlers: _Handlers = {}
     owners: dict[str, str] = {}
     for controller in collect_cli_controllers(app):
         for name, (spec, method) in sorted(controller.commands().items()):
@@ -77,7 +74,7 @@ def build_parser(app: Surge, prog: str | None = None) -> tuple[argparse.Argument
     return parser, handlers
 
 
-def run_app_cli(app: Surge, argv: list[str], prog: str | None = None) -> int:
+def run_app_cli(app: CliApp, argv: list[str], prog: str | None = None) -> int:
     """Run the command named by ``argv[0]`` inside the app's startup and shutdown.
 
     Returns 0 on success. Bad arguments print the usage and exit with status 2 (argparse);

@@ -5,14 +5,20 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from surge.exceptions.config import ImproperlyConfigured
+from surge.types import AppContext
 
-if TYPE_CHECKING:
-    from surge.app import Surge
-
-__all__ = ["ArgumentSpec", "CLIController", "CommandProvider", "CommandSpec", "argument", "command"]
+__all__ = [
+    "ArgumentSpec",
+    "CLIController",
+    "CliApp",
+    "CommandProvider",
+    "CommandSpec",
+    "argument",
+    "command",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -92,7 +98,7 @@ class CLIController:
 
     command_prefix: str = ""
 
-    def __init__(self, app: Surge, command_prefix: str | None = None) -> None:
+    def __init__(self, app: AppContext, command_prefix: str | None = None) -> None:
         self.app = app
         if command_prefix is not None:
             self.command_prefix = command_prefix
@@ -114,3 +120,14 @@ class CommandProvider(ABC):
     @abstractmethod
     def cli_controllers(self) -> Sequence[CLIController | type[CLIController]]:
         """The CLI controllers (classes are instantiated with the app)."""
+
+
+class CliApp(AppContext, Protocol):
+    """What running an app's commands needs of the app (the application class satisfies it)."""
+
+    @property
+    def cli_controllers(self) -> list[CLIController]: ...
+
+    async def startup(self) -> None: ...
+
+    async def shutdown(self) -> None: ...

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
-
-from surge.controller.spec import controller_spec, endpoint_spec
+from surge.controller.spec import ControllerSpec, Descriptor, EndpointSpec, controller_spec, endpoint_spec
 from surge.http.media_types import MediaType
-from surge.http.status import HttpStatus
 
 __all__ = [
     "Descriptor",
@@ -31,14 +27,15 @@ __all__ = [
     "socket",
 ]
 
-F = TypeVar("F", bound=Callable[..., Any])
-C = TypeVar("C", bound=type)
+_F = TypeVar("_F", bound=Callable[..., Any])
+_C = TypeVar("_C", bound=type)
+_T = TypeVar("_T")  # a controller class or an endpoint function
 
 
-def path(url_path: str = "", open_api_spec: bool = True, tags: list[str] | None = None) -> Callable[[C], C]:
+def path(url_path: str = "", open_api_spec: bool = True, tags: list[str] | None = None) -> Callable[[_C], _C]:
     """Give a controller class its URL prefix, OpenAPI inclusion and tags."""
 
-    def decorator(cls: C) -> C:
+    def decorator(cls: _C) -> _C:
         spec = controller_spec(cls)
         spec.path = url_path
         spec.open_api_spec = open_api_spec
@@ -49,7 +46,7 @@ def path(url_path: str = "", open_api_spec: bool = True, tags: list[str] | None 
     return decorator
 
 
-def _route(method: str) -> Callable[..., Callable[[F], F]]:
+def _route(method: str) -> Callable[..., Callable[[_F], _F]]:
     def route(
         url_path: str = "/",
         open_api_spec: bool = True,
@@ -59,8 +56,8 @@ def _route(method: str) -> Callable[..., Callable[[F], F]]:
         description: str | None = None,
         operation_id: str | None = None,
         status_code: int | None = None,
-    ) -> Callable[[F], F]:
-        def decorator(func: F) -> F:
+    ) -> Callable[[_F], _F]:
+        def decorator(func: _F) -> _F:
             spec = endpoint_spec(func)
             spec.methods.append((method, url_path))
             spec.open_api_spec = spec.open_api_spec and open_api_spec
@@ -86,10 +83,10 @@ patch = _route("PATCH")
 delete = _route("DELETE")
 
 
-def socket(url_path: str = "/") -> Callable[[F], F]:
+def socket(url_path: str = "/") -> Callable[[_F], _F]:
     """Handle websocket connections on ``url_path``."""
 
-    def decorator(func: F) -> F:
+    def decorator(func: _F) -> _F:
         spec = endpoint_spec(func)
         spec.methods.append(("WEBSOCKET", url_path))
         spec.open_api_spec = False
@@ -98,56 +95,52 @@ def socket(url_path: str = "/") -> Callable[[F], F]:
     return decorator
 
 
-def consumes(media_type: MediaType | str) -> Callable[[F], F]:
+def consumes(media_type: MediaType | str) -> Callable[[_F], _F]:
     """Declare the request body's media type; the body parameter is parsed and validated."""
 
-    def decorator(func: F) -> F:
+    def decorator(func: _F) -> _F:
         endpoint_spec(func).consumes = str(media_type)
         return func
 
     return decorator
 
 
-def produces(media_type: MediaType | str) -> Callable[[F], F]:
+def produces(media_type: MediaType | str) -> Callable[[_F], _F]:
     """Declare the response media type (set on the response when the handler did not)."""
 
-    def decorator(func: F) -> F:
+    def decorator(func: _F) -> _F:
         endpoint_spec(func).produces = str(media_type)
         return func
 
     return decorator
 
 
-@dataclass(frozen=True, slots=True)
-class Descriptor:
-    """A documented extra response of an endpoint (for OpenAPI)."""
-
-    status: int = HttpStatus.BAD_REQUEST
-    description: str | None = None
-    media_type: MediaType | str = MediaType.APPLICATION_JSON
-    body: type[BaseModel] | None = None
-
-
-def open_api_docs(*descriptors: Descriptor) -> Callable[[F], F]:
+def open_api_docs(*descriptors: Descriptor) -> Callable[[_F], _F]:
     """Document the endpoint's other possible responses (404, 400, ...)."""
 
-    def decorator(func: F) -> F:
+    def decorator(func: _F) -> _F:
         endpoint_spec(func).descriptors.extend(descriptors)
         return func
 
     return decorator
 
 
-def development(target: Any) -> Any:
-    """Make a controller or endpoint reachable only when ``DEBUG`` is true."""
+def _spec_of(target: object, decorator: str) -> EndpointSpec | ControllerSpec:
+    """The spec a decorator usable on both controllers and endpoints writes to."""
     if isinstance(target, type):
-        controller_spec(target).development = True
-    else:
-        endpoint_spec(target).development = True
+        return controller_spec(target)
+    if callable(target):
+        return endpoint_spec(target)
+    raise TypeError(f"@{decorator} decorates a controller class or an endpoint method, not {target!r}")
+
+
+def development(target: _T) -> _T:
+    """Make a controller or endpoint reachable only when ``DEBUG`` is true."""
+    _spec_of(target, "development").development = True
     return target
 
 
-def before_request(func: F) -> F:
+def before_request(func: _F) -> _F:
     """Run this controller method before each of the controller's endpoints.
 
     It receives the request; returning a Response short-circuits the endpoint.
@@ -156,7 +149,7 @@ def before_request(func: F) -> F:
     return func
 
 
-def after_request(func: F) -> F:
+def after_request(func: _F) -> _F:
     """Run this controller method after each of the controller's endpoints, with the response."""
     func.__surge_hook__ = "after"  # type: ignore[attr-defined]
     return func
@@ -170,9 +163,9 @@ def cors(
     expose_headers: list[str] | None = None,
     allow_credentials: bool | None = None,
     max_age: int | None = None,
-) -> Callable[[Any], Any]:
+) -> Callable[[_T], _T]:
     """Override the global CORS policy for an endpoint or a controller (unset keys inherit)."""
-    overrides = {
+    overrides: dict[str, object] = {
         "allow_origins": allow_origins,
         "allow_methods": allow_methods,
         "allow_headers": allow_headers,
@@ -182,16 +175,14 @@ def cors(
     }
     overrides = {key: value for key, value in overrides.items() if value is not None}
 
-    def decorator(target: Any) -> Any:
-        spec = controller_spec(target) if isinstance(target, type) else endpoint_spec(target)
-        spec.cors = overrides
+    def decorator(target: _T) -> _T:
+        _spec_of(target, "cors").cors = overrides
         return target
 
     return decorator
 
 
-def no_cors(target: Any) -> Any:
+def no_cors(target: _T) -> _T:
     """Disable CORS for an endpoint or a controller, whatever the global settings."""
-    spec = controller_spec(target) if isinstance(target, type) else endpoint_spec(target)
-    spec.cors = False
+    _spec_of(target, "no_cors").cors = False
     return target

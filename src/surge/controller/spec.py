@@ -10,15 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from pydantic import BaseModel
+
+from surge.http.media_types import MediaType
+from surge.http.status import HttpStatus
+from surge.types import PipelineStep
 
 if TYPE_CHECKING:
-    from surge.app import Surge
+    from surge.controller.context import CompileContext
+    from surge.controller.controller import Controller
+    from surge.controller.params import HandlerParams
     from surge.http.request import Request
 
 __all__ = [
     "CallNext",
     "ControllerSpec",
+    "CorsSetting",
+    "Descriptor",
+    "EndpointInfo",
     "EndpointSpec",
     "EndpointWrapper",
     "Guard",
@@ -29,11 +40,26 @@ __all__ = [
     "find_endpoint_spec",
 ]
 
-CallNext = Callable[["Request", dict[str, Any]], Awaitable[Any]]
+CallNext = PipelineStep["Request"]
 """The rest of an endpoint pipeline: takes the request and the handler kwargs built so far."""
 
 Guard = Callable[["Request"], Awaitable[None]]
 """A check run before the endpoint (and before ``@before_request``); raises to refuse."""
+
+
+CorsSetting = dict[str, object] | Literal[False] | None
+"""``None``: the app-wide policy; ``False``: CORS off (``@no_cors``); a dict: ``@cors(...)`` overrides."""
+
+
+@dataclass(frozen=True, slots=True)
+class Descriptor:
+    """A documented extra response of an endpoint (for OpenAPI)."""
+
+    status: int = HttpStatus.BAD_REQUEST
+    description: str | None = None
+    media_type: MediaType | str = MediaType.APPLICATION_JSON
+    body: type[BaseModel] | None = None
+
 
 
 class EndpointWrapper(Protocol):
@@ -41,16 +67,17 @@ class EndpointWrapper(Protocol):
 
     ``provides`` names the handler keyword arguments the step injects (e.g. the SQL session),
     so the compiler does not treat them as query parameters. ``wrap`` is called once, at
-    startup, with the app and the rest of the pipeline, and returns the step's callable.
-    For HTTP endpoints ``call_next`` resolves to the finished Response (the handler's return
-    value already turned into one, ``Response[Model]`` filtering applied).
+    startup, with the compile context (config, logger, extensions, error responder) and the
+    rest of the pipeline, and returns the step's callable. For HTTP endpoints ``call_next``
+    resolves to the finished Response (the handler's return value already turned into one,
+    ``Response[Model]`` filtering applied), and the step must resolve to a Response too.
     Decorators listed higher on the function wrap the ones below them.
     """
 
     @property
     def provides(self) -> tuple[str, ...]: ...
 
-    def wrap(self, app: Surge, call_next: CallNext) -> CallNext: ...
+    def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext: ...
 
 
 @dataclass(slots=True)
@@ -66,9 +93,9 @@ class EndpointSpec:
     status_code: int | None = None
     consumes: str | None = None
     produces: str | None = None
-    descriptors: list[Any] = field(default_factory=list)
+    descriptors: list[Descriptor] = field(default_factory=list)
     development: bool = False
-    cors: Any = None  # None: global policy; False: disabled; dict: endpoint policy
+    cors: CorsSetting = None
     wrappers: list[EndpointWrapper] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)  # free slots for extensions (e.g. security)
 
@@ -81,7 +108,7 @@ class ControllerSpec:
     open_api_spec: bool = True
     tags: list[str] | None = None
     development: bool = False
-    cors: Any = None
+    cors: CorsSetting = None
     guards: list[Guard] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -99,7 +126,7 @@ def endpoint_spec(func: Callable[..., Any]) -> EndpointSpec:
     return spec
 
 
-def find_endpoint_spec(func: Any) -> EndpointSpec | None:
+def find_endpoint_spec(func: object) -> EndpointSpec | None:
     """The spec of ``func`` if any decorator gave it one."""
     return getattr(func, _SPEC_ATTR, None)
 
@@ -133,3 +160,29 @@ def add_controller_guard(cls: type, guard: Guard) -> type:
     """
     controller_spec(cls).guards.insert(0, guard)
     return cls
+
+
+class EndpointInfo:
+    """What the app knows about one registered endpoint (for the compiler, OpenAPI and tooling).
+
+    ``params`` is set when the endpoint is compiled (None before).
+    """
+
+    __slots__ = ("controller", "controller_spec", "func", "instance", "name", "params", "spec")
+
+    def __init__(
+        self,
+        name: str,
+        controller: type[Controller],
+        instance: Controller,
+        func: Callable[..., Any],
+        spec: EndpointSpec,
+        cspec: ControllerSpec,
+    ) -> None:
+        self.name = name
+        self.controller = controller
+        self.instance = instance
+        self.func = func
+        self.spec = spec
+        self.controller_spec = cspec
+        self.params: HandlerParams | None = None

@@ -6,8 +6,8 @@ register it for the type it returns, and receive its value by type: in a handler
 (``repo: Inject[Repo]``, read as ``self.repo``). See ``docs/di.md``.
 """
 
-from surge.di._injector import RequestParameter
 from surge.di._planner import DependencyError
+from surge.di.injector import RequestParameter
 from surge.di.markers import Depends, FromConfig, FromExtension, FromHeader, Inject, Scope, provider
 from surge.di.registry import DependencyRegistry, registry_of, request_parameters
 

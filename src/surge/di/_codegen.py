@@ -9,12 +9,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from surge.di._analysis import Mode
-from surge.di._planner import SRC_CONST, SRC_KWARG, SRC_NODE, SRC_REQUEST, SRC_SLOT, Node, Source
+from surge.di._planner import SRC_CONST, SRC_KWARG, SRC_NODE, SRC_REQUEST, SRC_SLOT, Node, Plan, Source
 from surge.di._runtime import FRAME, Cleanup, extractor
+from surge.di.analysis import Mode
+from surge.types import PipelineStep
+
+if TYPE_CHECKING:
+    from loguru import Logger
+
+    from surge.http.request import Request
 
 __all__ = ["generate"]
 
@@ -39,7 +44,7 @@ class _Source:
         self.lines: list[str] = []
         self._names: dict[int, str] = {}
 
-    def ref(self, value: Any, prefix: str) -> str:
+    def ref(self, value: object, prefix: str) -> str:
         """A namespace name bound to ``value`` (one name per object)."""
         name = self._names.get(id(value))
         if name is None:
@@ -100,65 +105,20 @@ def _steps(src: _Source, nodes: list[Node], indent: int) -> bool:
     return awaits
 
 
-def generate(
-    plan: Any,
-    call_next: Callable[..., Any],
-    *,
-    injector: Any,
-    handler: tuple[Callable[..., Any], str | None, bool] | None,
-    websocket: bool,
-    streaming: bool,
-    logger: Any,
-) -> Callable[..., Any]:
-    """The function ``run(req, kwargs)`` that resolves ``plan``, then calls the rest of the pipeline.
-
-    Three shapes: no teardown (a plain function when nothing is awaited), controller attributes
-    only (the frame is reset when the handler returns), and teardown after the response (the
-    cleanup is queued on the ASGI scope, or run inline for a websocket). ``handler`` (the bound
-    async handler, the name of its Request parameter (``""`` when it is the first one, passed
-    by position), and whether extension wrappers add
-    kwargs) lets the function call the handler
-    directly instead of through ``call_next`` when nothing else stands between them.
-
-    The function first checks that ``plan`` is still the injector's: after the overrides
-    change, the old function hands the request to ``injector.dispatch``, which re-plans.
-    """
-    src = _Source()
-    src.namespace.update(call_next=call_next, logger=logger, injector=injector, plan=plan)
-    nodes: list[Node] = plan.nodes
-    has_gens = any(node.spec.mode in (Mode.GENERATOR, Mode.ASYNC_GENERATOR) for node in nodes)
-    deferred = has_gens or (bool(plan.attrs) and streaming and not websocket)
+def _body_lines(src: _Source, plan: Plan, *, deferred: bool, awaits: bool, websocket: bool) -> list[str]:
+    """The function body after the staleness check, for the plan's shape."""
     indent = 2 if deferred else 1
-    awaits = _steps(src, nodes, indent) or deferred or bool(plan.attrs)
-    if handler is not None:
-        # PERF: a direct call skips writing kwargs, the pipeline's lambda and a ``**`` unpack.
-        method, request_name, extras = handler
-        args = ["**kwargs"] if extras else []
-        if request_name == "":
-            args.insert(0, "req")
-        elif request_name is not None:
-            args.append(f"{request_name}=req")
-        args.extend(f"{name}={src.expr(source)}" for name, source in plan.outputs)
-        call = f"{src.ref(method, 'h')}({', '.join(args)})"
-    else:
-        for name, source in plan.outputs:
-            src.emit(indent, f"kwargs[{name!r}] = {src.expr(source)}")
-        call = "call_next(req, kwargs)"
+    steps, src.lines = src.lines, []
+    outputs = [f"kwargs[{name!r}] = {src.expr(source)}" for name, source in plan.outputs]
+    body = [*steps, *("    " * indent + line for line in outputs)]
+    call = "call_next(req, kwargs)"
     frame = ""
     if plan.attrs:
         frame = "{" + ", ".join(f"{src.ref(attr, 'a')}: {src.expr(source)}" for attr, source in plan.attrs) + "}"
-    body, src.lines = src.lines, []
-    prefix = "await " if awaits else ""
-    head = [
-        "async def run(req, kwargs):" if awaits else "def run(req, kwargs):",
-        "    if injector.plan is not plan:",
-        f"        return {prefix}injector.dispatch(req, kwargs)",
-    ]
     if not deferred and not plan.attrs:
-        src.lines = [*head, *body, f"    return {prefix}{call}"]
-    elif not deferred:
-        src.lines = [
-            *head,
+        return [*body, f"    return {'await ' if awaits else ''}{call}"]
+    if not deferred:
+        return [
             *body,
             f"    token = FRAME.set({frame})",
             "    try:",
@@ -166,24 +126,56 @@ def generate(
             "    finally:",
             "        FRAME.reset(token)",
         ]
-    else:
-        queue = [] if websocket else ["    req.call_after_response(cleanup.close)"]
-        src.lines = [
-            *head,
-            "    cleanup = Cleanup(logger)",
-            *queue,
-            "    gens = cleanup.gens",
-            "    try:",
-            *body,
-            *([f"        cleanup.token = FRAME.set({frame})"] if plan.attrs else []),
-            f"        return await {call}",
-            "    except BaseException as exc:",
-            "        cleanup.exc = exc",
-            "        raise",
-            *(["    finally:", "        await cleanup.close()"] if websocket else []),
-        ]
+    return [
+        "    cleanup = Cleanup(logger)",
+        *([] if websocket else ["    req.call_after_response(cleanup.close)"]),
+        "    gens = cleanup.gens",
+        "    try:",
+        *body,
+        *([f"        cleanup.token = FRAME.set({frame})"] if plan.attrs else []),
+        f"        return await {call}",
+        "    except BaseException as exc:",
+        "        cleanup.exc = exc",
+        "        raise",
+        *(["    finally:", "        await cleanup.close()"] if websocket else []),
+    ]
+
+
+def generate(
+    plan: Plan,
+    call_next: PipelineStep[Request],
+    *,
+    injector: object,
+    websocket: bool,
+    streaming: bool,
+    logger: Logger,
+) -> PipelineStep[Request]:
+    """The step ``run(req, kwargs)`` that resolves ``plan`` into ``kwargs``, then calls ``call_next``.
+
+    Three shapes: no teardown (a plain function, returning ``call_next``'s awaitable, when
+    nothing is awaited), controller attributes only (the frame is reset when the rest of the
+    pipeline returns), and teardown after the response (the cleanup is queued on the ASGI
+    scope, or run inline for a websocket).
+
+    The function first checks that ``plan`` is still the injector's: after the overrides
+    change, the old function hands the request to ``injector.dispatch``, which re-plans.
+    """
+    src = _Source()
+    src.namespace.update(call_next=call_next, logger=logger, injector=injector, plan=plan)
+    nodes = plan.nodes
+    has_gens = any(node.spec.mode in (Mode.GENERATOR, Mode.ASYNC_GENERATOR) for node in nodes)
+    deferred = has_gens or (bool(plan.attrs) and streaming and not websocket)
+    awaits = _steps(src, nodes, 2 if deferred else 1) or deferred or bool(plan.attrs)
+    body = _body_lines(src, plan, deferred=deferred, awaits=awaits, websocket=websocket)
+    prefix = "await " if awaits else ""
+    src.lines = [
+        "async def run(req, kwargs):" if awaits else "def run(req, kwargs):",
+        "    if injector.plan is not plan:",
+        f"        return {prefix}injector.dispatch(req, kwargs)",
+        *body,
+    ]
     text = "\n".join(src.lines)
     exec(compile(text, "<surge.di generated>", "exec"), src.namespace)  # noqa: S102
-    run: Callable[..., Any] = src.namespace["run"]
+    run: PipelineStep[Request] = src.namespace["run"]
     run.__surge_source__ = text  # type: ignore[attr-defined]
     return run

@@ -12,28 +12,28 @@ import enum
 import typing
 import uuid
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, get_args, get_origin
+from typing import Any, Protocol, get_args, get_origin
 
 from pydantic import TypeAdapter, ValidationError
 
-from surge.di._analysis import Mode, ParamSpec, ProviderSpec
-from surge.di.markers import Depends, FromConfig, FromExtension, FromHeader, Scope
+from surge.di.analysis import Marker, Mode, ParamSpec, Provider, ProviderSpec
+from surge.di.host import DependencyHost
+from surge.di.markers import FromConfig, FromExtension, FromHeader, Scope
 from surge.exceptions.config import ImproperlyConfigured
 from surge.http.request import Request
 
-if TYPE_CHECKING:
-    from surge.di.registry import DependencyRegistry
-
 __all__ = [
+    "AppSlot",
+    "DependencyError",
+    "Node",
+    "Plan",
+    "Planner",
+    "PlanningRegistry",
     "SRC_CONST",
     "SRC_KWARG",
     "SRC_NODE",
     "SRC_REQUEST",
     "SRC_SLOT",
-    "AppSlot",
-    "DependencyError",
-    "Node",
-    "Planner",
     "Source",
 ]
 
@@ -52,6 +52,21 @@ _SCALARS = frozenset(
 _SEQUENCES = frozenset({list, set, frozenset, tuple})
 
 
+class PlanningRegistry(Protocol):
+    """What planning reads from the registry (``DependencyRegistry``)."""
+
+    @property
+    def app(self) -> DependencyHost: ...
+
+    def provider_for(self, key: object) -> Provider | None: ...
+
+    def target(self, param: ParamSpec, chain: list[str]) -> tuple[Provider, Scope]: ...
+
+    def spec(self, func: Provider) -> ProviderSpec: ...
+
+    def slot_for(self, func: Provider, spec: ProviderSpec, chain: list[str]) -> AppSlot: ...
+
+
 class DependencyError(ImproperlyConfigured):
     """A dependency cannot be provided; ``chain`` lists the path from the endpoint to it."""
 
@@ -65,7 +80,7 @@ class AppSlot:
 
     __slots__ = ("func", "label", "nodes", "ready", "source", "value")
 
-    def __init__(self, func: Any, label: str, nodes: list[Node], source: Source) -> None:
+    def __init__(self, func: Provider, label: str, nodes: list[Node], source: Source) -> None:
         self.func = func
         self.label = label
         self.nodes = nodes
@@ -85,7 +100,19 @@ class Node:
     headers: list[tuple[ParamSpec, str]] = field(default_factory=list)  # (param, header name)
 
 
-def _is_query_type(bare: Any) -> bool:
+@dataclass(slots=True)
+class Plan:
+    """What one endpoint resolves: provider calls in order, and where their values go.
+
+    ``outputs`` are the handler kwargs (name, source); ``attrs`` the controller attributes.
+    """
+
+    nodes: list[Node]
+    outputs: list[tuple[str, Source]]
+    attrs: list[tuple[object, Source]]  # (InjectedAttribute, source)
+
+
+def _is_query_type(bare: object) -> bool:
     """Types a provider parameter can take from the query string."""
     if bare in _SCALARS or get_origin(bare) is typing.Literal:
         return True
@@ -98,7 +125,7 @@ def _is_query_type(bare: Any) -> bool:
     return False
 
 
-def _config_value(app: Any, key: str) -> Any:
+def _config_value(app: DependencyHost, key: str) -> Any:
     head, *rest = key.split(".")
     value = app.get_conf(head)
     for part in rest:
@@ -120,7 +147,7 @@ class Planner:
 
     def __init__(
         self,
-        registry: DependencyRegistry,
+        registry: PlanningRegistry,
         provided: frozenset[str] = frozenset(),
         app_owner: str | None = None,
         check_provided: bool = True,
@@ -130,8 +157,8 @@ class Planner:
         self.app_owner = app_owner
         self.check_provided = check_provided
         self.nodes: list[Node] = []
-        self._by_func: dict[Any, int] = {}
-        self._visiting: list[Any] = []
+        self._by_func: dict[Provider, int] = {}
+        self._visiting: list[Provider] = []
 
     # -- sources ---------------------------------------------------------------------------------
     def _request_only(self, what: str, chain: list[str]) -> None:
@@ -140,8 +167,23 @@ class Planner:
 
     def source(self, param: ParamSpec, chain: list[str]) -> Source | tuple[str, Any]:
         """Where ``param`` comes from: a Source, or ``("query"|"header", ...)`` for request data."""
-        marker, bare = param.marker, param.bare
-        app = self.registry.app
+        marker = param.marker
+        if marker is not None:
+            return self._marked(param, marker, chain)
+        found = self._by_type(param.bare, chain)
+        if found is not None:
+            return found
+        if self.registry.provider_for(param.bare) is not None:
+            return self.dependency(param, chain)
+        if _is_query_type(param.bare):
+            self._request_only(f"the query parameter {param.name!r}", chain)
+            return "query", None
+        if not param.required:
+            return SRC_CONST, param.default  # an optional collaborator nobody provides
+        return self.dependency(param, chain)
+
+    def _marked(self, param: ParamSpec, marker: Marker, chain: list[str]) -> Source | tuple[str, Any]:
+        """The source a marker names (``FromConfig``, ``FromHeader``, ``FromExtension``, ``Depends``)."""
         if isinstance(marker, FromConfig):
             return SRC_CONST, self._config(param, marker.key, chain)
         if isinstance(marker, FromHeader):
@@ -156,24 +198,21 @@ class Planner:
                     chain,
                 )
             return SRC_KWARG, marker.name
-        if isinstance(marker, Depends):
-            return self.dependency(param, chain)
-        if isinstance(bare, type) and bare is not object:
-            if issubclass(bare, Request):
-                self._request_only("the Request", chain)
-                return SRC_REQUEST, None
-            if isinstance(app, bare):
-                return SRC_CONST, app
-            if isinstance(app.config, bare):
-                return SRC_CONST, app.config
-        if self.registry.provider_for(bare) is not None:
-            return self.dependency(param, chain)
-        if _is_query_type(bare):
-            self._request_only(f"the query parameter {param.name!r}", chain)
-            return "query", None
-        if marker is None and not param.required:
-            return SRC_CONST, param.default  # an optional collaborator nobody provides
         return self.dependency(param, chain)
+
+    def _by_type(self, bare: object, chain: list[str]) -> Source | None:
+        """The request, the app or its config when ``bare`` asks for one of them by type."""
+        if not isinstance(bare, type) or bare is object:
+            return None
+        if issubclass(bare, Request):
+            self._request_only("the Request", chain)
+            return SRC_REQUEST, None
+        app = self.registry.app
+        if isinstance(app, bare):
+            return SRC_CONST, app
+        if isinstance(app.config, bare):
+            return SRC_CONST, app.config
+        return None
 
     def _config(self, param: ParamSpec, key: str, chain: list[str]) -> Any:
         try:
@@ -202,7 +241,7 @@ class Planner:
                 return SRC_NODE, known
         return self.node(func, spec, scope, chain)
 
-    def node(self, func: Any, spec: ProviderSpec, scope: Scope, chain: list[str]) -> Source:
+    def node(self, func: Provider, spec: ProviderSpec, scope: Scope, chain: list[str]) -> Source:
         """Plan one call of ``func`` after the calls it depends on."""
         if func in self._visiting:
             raise DependencyError("Dependency cycle", [*chain, spec.label])

@@ -9,18 +9,25 @@ from __future__ import annotations
 import contextvars
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict, create_model
 
-from surge.controller._params import is_list_type
-from surge.di._analysis import Mode
+from surge.annotations import is_list_type
 from surge.di._planner import SRC_CONST, SRC_NODE, SRC_REQUEST, SRC_SLOT, Node
+from surge.di.analysis import Mode, ParamSpec
+from surge.types import HandlerKwargs
+
+if TYPE_CHECKING:
+    from loguru import Logger
+
+    from surge.http.request import Request
 
 __all__ = [
-    "FRAME",
     "Cleanup",
+    "FRAME",
     "InjectedAttribute",
+    "REGISTRY_KEY",
     "Step",
     "compile_steps",
     "extractor",
@@ -31,13 +38,22 @@ __all__ = [
 FRAME: contextvars.ContextVar[dict[Any, Any] | None] = contextvars.ContextVar("surge.di.frame", default=None)
 """The controller attribute values of the request being handled in this context."""
 
-Step = tuple[Callable[..., Any], int, Callable[[Any, dict[str, Any], list[Any]], dict[str, Any]] | None, str]
+ArgumentBuilder = Callable[["Request | None", HandlerKwargs, list[Any]], dict[str, Any]]
+"""Builds a provider's keyword arguments from the request, the handler kwargs and earlier values."""
+
+Step = tuple[Callable[..., Any], int, ArgumentBuilder | None, str]
 """(provider, Mode as int, argument builder or None, label)."""
+
+Teardown = tuple[Any, bool, str]
+"""A provider generator to resume after the response: (generator, is async, label)."""
 
 _MISSING: Any = object()
 
+REGISTRY_KEY = "__dependencies__"
+"""Where an app keeps its dependency registry, in ``app.extensions``."""
 
-def value_of(code: int, payload: Any, req: Any, kwargs: dict[str, Any], vals: list[Any]) -> Any:
+
+def value_of(code: int, payload: Any, req: Request | None, kwargs: HandlerKwargs, vals: list[Any]) -> Any:
     """The value a planned source stands for, in the current request."""
     if code == SRC_NODE:
         return vals[payload]
@@ -50,7 +66,7 @@ def value_of(code: int, payload: Any, req: Any, kwargs: dict[str, Any], vals: li
     return kwargs[payload]
 
 
-def extractor(node: Node) -> Callable[[Any], dict[str, Any]] | None:
+def extractor(node: Node) -> Callable[[Request | None], dict[str, Any]] | None:
     """Validate the query and header parameters of a provider, with one pydantic model."""
     if not (node.query or node.headers):
         return None
@@ -63,7 +79,8 @@ def extractor(node: Node) -> Callable[[Any], dict[str, Any]] | None:
     headers = tuple((param.name, header) for param, header in node.headers)
     names = tuple(fields)
 
-    def extract(req: Any) -> dict[str, Any]:
+    def extract(req: Request | None) -> dict[str, Any]:
+        assert req is not None, "request data read outside a request"  # the planner refuses it for app values
         raw: dict[str, Any] = {}
         if queries:
             query = req.query_params
@@ -82,7 +99,7 @@ def extractor(node: Node) -> Callable[[Any], dict[str, Any]] | None:
     return extract
 
 
-def _arguments(node: Node) -> Callable[[Any, dict[str, Any], list[Any]], dict[str, Any]] | None:
+def _arguments(node: Node) -> ArgumentBuilder | None:
     """The closure that builds a provider's keyword arguments (None: it takes none)."""
     extract = extractor(node)
     if not node.args and extract is None:
@@ -91,12 +108,12 @@ def _arguments(node: Node) -> Callable[[Any, dict[str, Any], list[Any]], dict[st
     others = tuple((param, code, payload) for param, code, payload in node.args if code != SRC_NODE)
     if not others and extract is None:
 
-        def nodes_only(req: Any, kwargs: dict[str, Any], vals: list[Any]) -> dict[str, Any]:
+        def nodes_only(req: Request | None, kwargs: HandlerKwargs, vals: list[Any]) -> dict[str, Any]:
             return {param: vals[index] for param, index in from_nodes}
 
         return nodes_only
 
-    def build(req: Any, kwargs: dict[str, Any], vals: list[Any]) -> dict[str, Any]:
+    def build(req: Request | None, kwargs: HandlerKwargs, vals: list[Any]) -> dict[str, Any]:
         args = {param: vals[index] for param, index in from_nodes}
         for param, code, payload in others:
             args[param] = value_of(code, payload, req, kwargs, vals)
@@ -113,7 +130,7 @@ def compile_steps(nodes: list[Node]) -> tuple[Step, ...]:
 
 
 async def run_steps(
-    steps: tuple[Step, ...], req: Any, kwargs: dict[str, Any], gens: list[tuple[Any, bool, str]]
+    steps: tuple[Step, ...], req: Request | None, kwargs: HandlerKwargs, gens: list[Teardown]
 ) -> list[Any]:
     """Run ``steps``; generators entered are appended to ``gens`` for teardown."""
     vals: list[Any] = []
@@ -169,9 +186,9 @@ class Cleanup:
 
     __slots__ = ("exc", "gens", "logger", "token")
 
-    def __init__(self, logger: Any) -> None:
+    def __init__(self, logger: Logger) -> None:
         self.logger = logger
-        self.gens: list[tuple[Any, bool, str]] = []
+        self.gens: list[Teardown] = []
         self.exc: BaseException | None = None
         self.token: contextvars.Token[dict[Any, Any] | None] | None = None
 
@@ -202,12 +219,12 @@ class InjectedAttribute:
 
     __slots__ = ("name", "owner", "param")
 
-    def __init__(self, name: str, owner: str, param: Any) -> None:
+    def __init__(self, name: str, owner: str, param: ParamSpec) -> None:
         self.name = name
         self.owner = owner
         self.param = param
 
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
         if instance is None:
             return self
         frame = FRAME.get()
@@ -215,7 +232,7 @@ class InjectedAttribute:
             value = frame.get(self, _MISSING)
             if value is not _MISSING:
                 return value
-        registry = getattr(getattr(instance, "app", None), "extensions", {}).get("__dependencies__")
+        registry = getattr(getattr(instance, "app", None), "extensions", {}).get(REGISTRY_KEY)
         slot = registry.attribute_slots.get(self) if registry is not None else None
         if slot is not None and slot.ready:
             return slot.value  # app-scoped: readable outside a request too
@@ -224,7 +241,7 @@ class InjectedAttribute:
             f"{self.owner} while that request is being handled"
         )
 
-    def __set__(self, instance: Any, value: Any) -> None:
+    def __set__(self, instance: object, value: object) -> None:
         raise AttributeError(
             f"{self.owner}.{self.name} is injected per request and cannot be assigned "
             "(one controller instance serves every request)"

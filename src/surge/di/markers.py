@@ -15,6 +15,7 @@ __all__ = [
     "FromConfig",
     "FromExtension",
     "FromHeader",
+    "INJECT",
     "Inject",
     "ProviderOptions",
     "Scope",
@@ -22,8 +23,8 @@ __all__ = [
     "provider_options",
 ]
 
-T = TypeVar("T")
-F = TypeVar("F", bound=Callable[..., Any])
+_T = TypeVar("_T")
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class Scope(enum.StrEnum):
@@ -80,7 +81,7 @@ class _InjectMarker:
 
 INJECT = _InjectMarker()
 
-Inject = Annotated[T, INJECT]
+Inject = Annotated[_T, INJECT]
 """A controller attribute resolved for the current request: ``repo: Inject[Repo]``.
 
 Type checkers see ``Repo``. ``Inject[Annotated[Repo, Depends(get_repo)]]`` or a class value
@@ -138,7 +139,7 @@ class ProviderOptions:
 
     __slots__ = ("provides", "scope")
 
-    def __init__(self, scope: Scope | None, provides: Any) -> None:
+    def __init__(self, scope: Scope | None, provides: object) -> None:
         self.scope = scope
         self.provides = provides
 
@@ -147,7 +148,7 @@ _OPTIONS_ATTR = "__surge_provider__"
 
 
 def provider(
-    func: F | None = None, *, scope: Scope | str | None = None, provides: Any = None
+    func: _F | None = None, *, scope: Scope | str | None = None, provides: object = None
 ) -> Any:
     """Declare a provider's scope (and, optionally, the type it provides).
 
@@ -157,14 +158,14 @@ def provider(
     """
     options = ProviderOptions(_scope(scope, "@provider"), provides)
 
-    def mark(target: F) -> F:
+    def mark(target: _F) -> _F:
         setattr(target, _OPTIONS_ATTR, options)
         return target
 
     return mark(func) if func is not None else mark
 
 
-def provider_options(func: Any) -> ProviderOptions | None:
+def provider_options(func: object) -> ProviderOptions | None:
     """The options ``@provider`` recorded on ``func`` (its own, not a base class's)."""
     if isinstance(func, type):
         return func.__dict__.get(_OPTIONS_ATTR)

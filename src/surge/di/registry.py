@@ -5,67 +5,23 @@ from __future__ import annotations
 import asyncio
 import inspect
 import typing
-from typing import TYPE_CHECKING, Any, get_args, get_origin, get_type_hints
+from typing import TYPE_CHECKING, Any, Protocol, get_args, get_origin, get_type_hints
 
-from surge.di._analysis import ParamSpec, ProviderSpec, analyze_provider, label_of, param_spec
-from surge.di._injector import Injector, RequestParameter
 from surge.di._planner import AppSlot, DependencyError, Planner
-from surge.di._runtime import Cleanup, InjectedAttribute, compile_steps, run_steps, value_of
+from surge.di._runtime import REGISTRY_KEY, Cleanup, InjectedAttribute, compile_steps, run_steps, value_of
+from surge.di.analysis import ParamSpec, Provider, ProviderSpec, analyze_provider, label_of, param_spec
+from surge.di.host import DependencyHost, Overrides
+from surge.di.injector import Injector, RequestParameter
 from surge.di.markers import INJECT, Depends, Scope, provider_options
 from surge.exceptions.config import ImproperlyConfigured
 
 if TYPE_CHECKING:
-    from surge.app import Surge
+    from loguru import Logger
 
-__all__ = ["DependencyRegistry", "registry_of", "request_parameters"]
-
-_KEY = "__dependencies__"
+__all__ = ["DependencyRegistry", "EndpointDependencies", "registry_of", "request_parameters"]
 
 
-class _Overrides(dict[Any, Any]):
-    """``app.dependency_overrides``: every change makes the endpoints re-plan on their next use."""
-
-    def __init__(self, registry: DependencyRegistry, initial: dict[Any, Any]) -> None:
-        super().__init__(initial)
-        self._registry = registry
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        super().__setitem__(key, value)
-        self._registry.invalidate()
-
-    def __delitem__(self, key: Any) -> None:
-        super().__delitem__(key)
-        self._registry.invalidate()
-
-    def __ior__(self, other: Any) -> _Overrides:  # type: ignore[misc]
-        self.update(other)
-        return self
-
-    def clear(self) -> None:
-        super().clear()
-        self._registry.invalidate()
-
-    def pop(self, key: Any, *default: Any) -> Any:
-        value = super().pop(key, *default)
-        self._registry.invalidate()
-        return value
-
-    def popitem(self) -> tuple[Any, Any]:
-        item = super().popitem()
-        self._registry.invalidate()
-        return item
-
-    def setdefault(self, key: Any, default: Any = None) -> Any:
-        value = super().setdefault(key, default)
-        self._registry.invalidate()
-        return value
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        super().update(*args, **kwargs)
-        self._registry.invalidate()
-
-
-def _type_name(key: Any) -> str:
+def _type_name(key: object) -> str:
     return str(getattr(key, "__qualname__", None) or repr(key))
 
 
@@ -77,10 +33,10 @@ class DependencyRegistry:
     hook and closed by a shutdown hook that the registry adds when the app compiles.
     """
 
-    def __init__(self, app: Surge) -> None:
+    def __init__(self, app: DependencyHost) -> None:
         self.app = app
-        self.providers: dict[Any, Any] = {}  # provided type -> provider
-        self.registered: list[Any] = []
+        self.providers: dict[object, Provider] = {}  # provided type -> provider
+        self.registered: list[Provider] = []
         self.attribute_slots: dict[InjectedAttribute, AppSlot] = {}
         self.injectors: list[Injector] = []
         self.lock = asyncio.Lock()
@@ -88,15 +44,20 @@ class DependencyRegistry:
         self._specs: dict[Any, ProviderSpec] = {}
         self._slots: dict[Any, AppSlot] = {}
         self._slot_order: list[AppSlot] = []
-        self._planning: list[Any] = []
+        self._planning: list[Provider] = []
         self._started: list[tuple[AppSlot, list[tuple[Any, bool, str]]]] = []
         self._attributes: dict[type, list[tuple[InjectedAttribute, ParamSpec]]] = {}
         self._prepared = False
         self._stale = False
         self._install_overrides()
 
+    @property
+    def logger(self) -> Logger:
+        """The app's logger (teardown failures are logged, never raised)."""
+        return self.app.logger
+
     # -- registration ----------------------------------------------------------------------------
-    def register(self, provider: Any, *, provides: Any = None, scope: Scope | str | None = None) -> None:
+    def register(self, provider: Provider, *, provides: object = None, scope: Scope | str | None = None) -> None:
         """Register ``provider`` for the type it returns (or ``provides``).
 
         Raises:
@@ -124,28 +85,28 @@ class DependencyRegistry:
         if existing is None:
             self.registered.append(provider)
 
-    def spec(self, func: Any) -> ProviderSpec:
+    def spec(self, func: Provider) -> ProviderSpec:
         """The (cached) analysis of provider ``func``."""
         spec = self._specs.get(func)
         if spec is None:
             spec = self._specs[func] = analyze_provider(func)
         return spec
 
-    def provider_for(self, key: Any) -> Any:
+    def provider_for(self, key: object) -> Provider | None:
         """The provider registered for type ``key``, or None."""
         try:
             return self.providers.get(key)
         except TypeError:  # an unhashable annotation is never a registered type
             return None
 
-    def _declared_scope(self, func: Any) -> Scope | None:
+    def _declared_scope(self, func: Provider) -> Scope | None:
         scope = self._scopes.get(func)
         if scope is None:
             options = provider_options(func)
             scope = options.scope if options is not None else None
         return scope
 
-    def _override(self, original: Any, key: Any) -> Any:
+    def _override(self, original: Provider, key: object) -> Any:
         overrides = self.app.dependency_overrides
         if not overrides:
             return None
@@ -180,7 +141,7 @@ class DependencyRegistry:
         return func, scope or self._declared_scope(original) or Scope.REQUEST
 
     # -- app-scoped values -----------------------------------------------------------------------
-    def slot_for(self, func: Any, spec: ProviderSpec, chain: list[str]) -> AppSlot:
+    def slot_for(self, func: Provider, spec: ProviderSpec, chain: list[str]) -> AppSlot:
         """The app-scoped slot of ``func``, planned (with its own dependencies) on first use."""
         slot = self._slots.get(func)
         if slot is not None:
@@ -206,7 +167,7 @@ class DependencyRegistry:
             try:
                 vals = await run_steps(compile_steps(slot.nodes), None, {}, gens)
             except BaseException:
-                cleanup = Cleanup(self.app.logger)
+                cleanup = Cleanup(self.logger)
                 cleanup.gens = gens
                 await cleanup.close()
                 raise
@@ -255,7 +216,7 @@ class DependencyRegistry:
         """Close app-scoped values in reverse creation order (failures are logged)."""
         started, self._started = self._started, []
         for slot, gens in reversed(started):
-            cleanup = Cleanup(self.app.logger)
+            cleanup = Cleanup(self.logger)
             cleanup.gens = gens
             await cleanup.close()
             slot.ready = False
@@ -263,9 +224,9 @@ class DependencyRegistry:
 
     def _install_overrides(self) -> bool:
         current = self.app.dependency_overrides
-        if isinstance(current, _Overrides) and current._registry is self:
+        if isinstance(current, Overrides) and current.owner is self:
             return False
-        self.app.dependency_overrides = _Overrides(self, current)
+        self.app.dependency_overrides = Overrides(self.invalidate, current, self)
         return True
 
     def invalidate(self) -> None:
@@ -278,8 +239,8 @@ class DependencyRegistry:
             injector.invalidate()
 
     # -- the endpoint compiler hooks ---------------------------------------------------------------
-    def planner(self, name: str, annotation: Any, default: Any, where: str) -> ParamSpec | None:
-        """Claim a handler parameter that is injected (the app's ``dependency_planner``)."""
+    def claim(self, name: str, annotation: Any, default: Any) -> ParamSpec | None:
+        """The spec of a handler parameter when it is injected (a marker, or a registered type), else None."""
         param = param_spec(name, annotation, default)
         if param.marker is not None or self.provider_for(param.bare) is not None:
             return param
@@ -311,37 +272,56 @@ class DependencyRegistry:
         return found
 
     def compile_endpoint(
-        self, controller: type, params: Any, where: str, *, websocket: bool = False, handler: Any = None
+        self,
+        controller: type,
+        injected: dict[str, ParamSpec],
+        where: str,
+        *,
+        provided: frozenset[str] = frozenset(),
+        websocket: bool = False,
+        streaming: bool = False,
     ) -> Injector | None:
         """The dependency step of one endpoint, planned now (None when it injects nothing).
+
+        Args:
+            injected: the handler parameters :meth:`claim` took, by name.
+            provided: the handler kwargs extension steps inject (``FromExtension`` may read them).
+            streaming: the handler is a generator, so the response outlives the handler call.
 
         Raises:
             DependencyError: a provider is missing, a cycle, or a scope mismatch; the message
                 names the chain from the endpoint.
         """
-        roots = list(params.injected.items())
         attrs = self.controller_attributes(controller)
-        if not roots and not attrs:
+        if not injected and not attrs:
             return None
-        streaming = inspect.isasyncgenfunction(handler) or inspect.isgeneratorfunction(handler)
-        injector = Injector(self, where, roots, attrs, params, websocket=websocket, streaming=streaming)
+        roots = list(injected.items())
+        injector = Injector(self, where, roots, attrs, provided, websocket=websocket, streaming=streaming)
         injector.replan()
         self.injectors.append(injector)
         return injector
 
 
-def registry_of(app: Surge) -> DependencyRegistry:
+class EndpointDependencies(Protocol):
+    """What :func:`request_parameters` reads: an endpoint's compiled parameters (``HandlerParams``)."""
+
+    @property
+    def injector(self) -> Injector | None: ...
+
+
+def registry_of(app: DependencyHost) -> DependencyRegistry:
     """The dependency registry of ``app`` (created on first use)."""
-    registry = app.extensions.get(_KEY)
+    registry = app.extensions.get(REGISTRY_KEY)
     if registry is None:
-        registry = app.extensions[_KEY] = DependencyRegistry(app)
+        registry = app.extensions[REGISTRY_KEY] = DependencyRegistry(app)
+    assert isinstance(registry, DependencyRegistry)
     return registry
 
 
-def request_parameters(params: Any) -> list[RequestParameter]:
+def request_parameters(params: EndpointDependencies | None) -> list[RequestParameter]:
     """Query and header parameters the providers of an endpoint read (for OpenAPI).
 
     ``params`` is the endpoint's ``HandlerParams`` (``EndpointInfo.params``), after startup.
     """
-    injector = getattr(params, "injector", None)
+    injector = params.injector if params is not None else None
     return list(injector.parameters) if injector is not None else []

@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+
 from surge.email.config import EmailClientConfig, SmtpSettings, smtp_settings
 from surge.email.exceptions import EmailSendError
 from surge.email.message import Recipients, build_message, html_to_text, recipients_list
-from surge.exceptions.config import MissingDependency
-from surge.extension import BaseExtension
+from surge.extension import BaseExtension, require
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -18,43 +19,45 @@ if TYPE_CHECKING:
 __all__ = ["EmailClient"]
 
 
-class EmailClient(BaseExtension):
+class EmailClient(BaseExtension[EmailClientConfig]):
     """Sends e-mail through the SMTP server of ``EMAIL_CLIENT``.
 
     Each send opens one SMTP conversation (connect, TLS, login, send, quit), so the client
     holds no connection between mails and has nothing to clean up.
     """
 
+    config_model = EmailClientConfig
+    config_required = True
+
+    _settings: SmtpSettings  # resolved by configure
+
     def __init__(self, configs_name: str = "EMAIL_CLIENT") -> None:
         super().__init__(configs_name)
-        self._settings: SmtpSettings | None = None
-        self._text_environment: Any = None
+        self._text_environment: jinja2.Environment | None = None
 
-    def init_app(self, app: Surge) -> None:
-        """Validate ``EMAIL_CLIENT``.
+    def validate_config(self, app: Surge) -> EmailClientConfig:
+        """Check that aiosmtplib is installed, then validate ``EMAIL_CLIENT``.
 
         Raises:
-            ImproperlyConfigured: a key is missing or invalid; the message names it.
             MissingDependency: aiosmtplib is not installed.
+            ImproperlyConfigured: the section is missing, or a key is missing or invalid; the message names it.
         """
-        try:
-            import aiosmtplib  # noqa: F401
-        except ImportError:
-            raise MissingDependency("aiosmtplib", "email") from None
-        super().init_app(app)
-        config = self.load_config(app, EmailClientConfig, required=True)
+        require("aiosmtplib", "email")
+        return super().validate_config(app)
+
+    def configure(self, app: Surge, config: EmailClientConfig) -> None:
+        """Resolve the sender and the TLS mode.
+
+        Raises:
+            ImproperlyConfigured: no sender address, or only one of USERNAME and PASSWORD.
+        """
         self._settings = smtp_settings(config, self.configs_name)
         self._text_environment = None
 
     @property
     def settings(self) -> SmtpSettings:
-        """The resolved connection settings.
-
-        Raises:
-            RuntimeError: the extension is not initialized.
-        """
-        if self._settings is None:
-            raise RuntimeError("EmailClient is not initialized: list it in EXTENSIONS")
+        """The resolved connection settings."""
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
         return self._settings
 
     async def send_email(
@@ -131,8 +134,7 @@ class EmailClient(BaseExtension):
         Raises:
             EmailSendError: the conversation failed or a recipient was refused.
         """
-        import aiosmtplib
-
+        aiosmtplib = require("aiosmtplib", "email")
         settings = self.settings
         if not recipients:
             raise ValueError("An e-mail needs at least one recipient")
@@ -166,9 +168,7 @@ class EmailClient(BaseExtension):
             )
 
 
-def _sibling_text_template(environment: Any, template_path: str) -> str | None:
-    import jinja2
-
+def _sibling_text_template(environment: jinja2.Environment, template_path: str) -> str | None:
     stem, dot, _ = template_path.rpartition(".")
     if not dot:
         return None

@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from surge.exceptions.config import ImproperlyConfigured
 
-__all__ = ["EmailClientConfig", "SmtpSettings", "smtp_settings"]
+__all__ = ["EmailClientConfig", "IMPLICIT_TLS_PORT", "SmtpSettings", "smtp_settings"]
 
 IMPLICIT_TLS_PORT = 465
+"""The SMTPS port: TLS from the first byte there, STARTTLS on any other (unless ``START_TLS`` says)."""
 
 
 class EmailClientConfig(BaseModel):

@@ -1,6 +1,7 @@
 """Exceptions, exception handlers and quick aborts."""
 
 from surge.exceptions.abort import abort, html_abort
+from surge.exceptions.base import SurgeError
 from surge.exceptions.config import ImproperlyConfigured, MissingDependency
 from surge.exceptions.handler import ExceptionHandler, handles
 from surge.exceptions.http import (
@@ -36,6 +37,7 @@ __all__ = [
     "MissingDependency",
     "NotFound",
     "PayloadTooLarge",
+    "SurgeError",
     "TooManyRequests",
     "Unauthorized",
     "UnprocessableEntity",

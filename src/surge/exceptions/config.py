@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from surge.exceptions.base import SurgeError
+
 __all__ = ["ImproperlyConfigured", "MissingDependency"]
 
 
-class ImproperlyConfigured(Exception):
+class ImproperlyConfigured(SurgeError):
     """A config key, import string, route or handler is wrong; the message names it."""
 
 

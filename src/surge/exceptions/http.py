@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from surge.exceptions.base import SurgeError
 from surge.http.status import HttpStatus
 
 __all__ = [
@@ -25,7 +26,7 @@ __all__ = [
 ]
 
 
-class BaseHttpException(Exception):
+class BaseHttpException(SurgeError):
     """An exception that maps to an HTTP response.
 
     The default exception handler answers with ``status_code`` and the JSON body

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Any
 from urllib.parse import parse_qsl
 
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -20,6 +19,63 @@ def parse_urlencoded(body: bytes) -> MultiDict:
     return MultiDict(parse_qsl(body.decode("latin-1"), keep_blank_values=True))
 
 
+class _Parts:
+    """Collects the parts of one multipart body from the parser's callbacks."""
+
+    __slots__ = ("data", "field", "headers", "items", "name", "part", "value")
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str | UploadedFile]] = []
+        self.headers: dict[str, str] = {}
+        self.field = b""
+        self.value = b""
+        self.name = ""
+        self.part: UploadedFile | None = None
+        self.data = bytearray()
+
+    def on_header_field(self, data: bytes, start: int, end: int) -> None:
+        self.field += data[start:end]
+
+    def on_header_value(self, data: bytes, start: int, end: int) -> None:
+        self.value += data[start:end]
+
+    def on_header_end(self) -> None:
+        self.headers[self.field.decode("latin-1").lower()] = self.value.decode("latin-1")
+        self.field = b""
+        self.value = b""
+
+    def on_headers_finished(self) -> None:
+        headers = self.headers
+        _, disposition = parse_options_header(headers.get("content-disposition", ""))
+        name = disposition.get(b"name", b"").decode("utf-8")
+        filename = disposition.get(b"filename")
+        self.part = None
+        if filename is not None:
+            self.part = UploadedFile(
+                filename=filename.decode("utf-8"),
+                content_type=headers.get("content-type", "application/octet-stream"),
+                field_name=name,
+                headers=dict(headers),
+            )
+        self.name = name
+        self.data = bytearray()
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if self.part is None:
+            self.data += data[start:end]
+        else:
+            self.part._write(data[start:end])
+
+    def on_part_end(self) -> None:
+        part = self.part
+        if part is None:
+            self.items.append((self.name, bytes(self.data).decode("utf-8", errors="replace")))
+        else:
+            part.file.seek(0)
+            self.items.append((self.name, part))
+        self.headers = {}
+
+
 async def parse_multipart(content_type: str, chunks: AsyncIterator[bytes]) -> MultiDict:
     """Parse a ``multipart/form-data`` body; files become :class:`UploadedFile`.
 
@@ -30,64 +86,16 @@ async def parse_multipart(content_type: str, chunks: AsyncIterator[bytes]) -> Mu
     boundary = options.get(b"boundary")
     if not boundary:
         raise BadRequest("Missing multipart boundary in Content-Type")
-
-    items: list[tuple[str, Any]] = []
-    state: dict[str, Any] = {"headers": {}, "field": b"", "value": b"", "name": b""}
-    current: dict[str, Any] = {"part": None, "data": bytearray()}
-
-    def on_header_field(data: bytes, start: int, end: int) -> None:
-        state["field"] += data[start:end]
-
-    def on_header_value(data: bytes, start: int, end: int) -> None:
-        state["value"] += data[start:end]
-
-    def on_header_end() -> None:
-        state["headers"][state["field"].decode("latin-1").lower()] = state["value"].decode("latin-1")
-        state["field"] = b""
-        state["value"] = b""
-
-    def on_headers_finished() -> None:
-        headers: dict[str, str] = state["headers"]
-        _, disposition = parse_options_header(headers.get("content-disposition", ""))
-        name = disposition.get(b"name", b"").decode("utf-8")
-        filename = disposition.get(b"filename")
-        if filename is not None:
-            current["part"] = UploadedFile(
-                filename=filename.decode("utf-8"),
-                content_type=headers.get("content-type", "application/octet-stream"),
-                field_name=name,
-                headers=dict(headers),
-            )
-        else:
-            current["part"] = None
-        state["name"] = name
-        current["data"] = bytearray()
-
-    def on_part_data(data: bytes, start: int, end: int) -> None:
-        part = current["part"]
-        if part is None:
-            current["data"] += data[start:end]
-        else:
-            part._write(data[start:end])
-
-    def on_part_end() -> None:
-        part = current["part"]
-        if part is None:
-            items.append((state["name"], bytes(current["data"]).decode("utf-8", errors="replace")))
-        else:
-            part.file.seek(0)
-            items.append((state["name"], part))
-        state["headers"] = {}
-
+    parts = _Parts()
     parser = MultipartParser(
         boundary,
         {
-            "on_header_field": on_header_field,
-            "on_header_value": on_header_value,
-            "on_header_end": on_header_end,
-            "on_headers_finished": on_headers_finished,
-            "on_part_data": on_part_data,
-            "on_part_end": on_part_end,
+            "on_header_field": parts.on_header_field,
+            "on_header_value": parts.on_header_value,
+            "on_header_end": parts.on_header_end,
+            "on_headers_finished": parts.on_headers_finished,
+            "on_part_data": parts.on_part_data,
+            "on_part_end": parts.on_part_end,
         },
     )
     try:
@@ -98,4 +106,4 @@ async def parse_multipart(content_type: str, chunks: AsyncIterator[bytes]) -> Mu
         raise
     except Exception as exc:  # python-multipart raises several error types
         raise BadRequest(f"Malformed multipart body: {exc}") from exc
-    return MultiDict(items)
+    return MultiDict(parts.items)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from http.cookies import SimpleCookie
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 import orjson
@@ -12,18 +12,23 @@ import orjson
 from surge.exceptions.http import BadRequest, PayloadTooLarge
 from surge.http._forms import parse_multipart, parse_urlencoded
 from surge.http.datastructures import MultiDict, State
+from surge.http.response import Response
 from surge.http.uploads import UploadedFile
+from surge.types import AppContext, Message, Receive, Scope, Send
 
-if TYPE_CHECKING:
-    from surge.app import Surge
-    from surge.http.response import Response
-
-__all__ = ["AFTER_RESPONSE", "Request"]
+__all__ = ["AFTER_RESPONSE", "Request", "RequestApp"]
 
 _UNSET: Any = object()
 
 AFTER_RESPONSE = "surge.after_response"
 """Scope key of the coroutine functions the app awaits once the response is sent."""
+
+
+class RequestApp(AppContext, Protocol):
+    """What a request needs of its app (the application class satisfies it)."""
+
+    @property
+    def response_class(self) -> type[Response]: ...
 
 
 class Request:
@@ -52,7 +57,7 @@ class Request:
         "user",
     )
 
-    def __init__(self, scope: dict[str, Any], receive: Any, send: Any, app: Surge) -> None:
+    def __init__(self, scope: Scope, receive: Receive, send: Send, app: RequestApp) -> None:
         self.scope = scope
         self._receive = receive
         self._send = send
@@ -212,7 +217,7 @@ class Request:
 
     # -- body -------------------------------------------------------------------------------
     def _max_length(self) -> int:
-        return self.app._max_content_length
+        return self.app.max_content_length
 
     async def stream(self) -> AsyncIterator[bytes]:
         """Yield the body in chunks as they arrive, enforcing ``MAX_CONTENT_LENGTH``.
@@ -332,11 +337,11 @@ class Request:
             message["headers"] = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
         await self._send(message)
 
-    async def receive(self) -> dict[str, Any]:
+    async def receive(self) -> Message:
         """Receive the next ASGI message (``websocket.receive`` or ``websocket.disconnect``)."""
         return await self._receive()
 
-    async def send(self, message: dict[str, Any]) -> None:
+    async def send(self, message: Message) -> None:
         """Send a raw ASGI message."""
         await self._send(message)
 

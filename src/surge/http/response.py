@@ -6,19 +6,19 @@ import email.utils
 import hashlib
 import os
 import stat
-from collections.abc import AsyncIterable, Generator
+from collections.abc import AsyncIterable, Generator, Mapping
 from http.cookies import SimpleCookie
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 from urllib.parse import quote
 
 import anyio
 
-from surge.http._json import dumps
+from surge.http.json_codec import dumps
 from surge.http.media_types import MediaType
 from surge.http.status import HttpStatus
 
 if TYPE_CHECKING:
-    from surge.http.request import Request
+    from surge.types import Connection, Send
 
 __all__ = ["Response"]
 
@@ -56,7 +56,7 @@ class Response(Generic[T]):
         "status_code",
     )
 
-    def __init__(self, request: Request | None = None) -> None:
+    def __init__(self, request: Connection | None = None) -> None:
         self.request = request
         self.status_code: int = 200
         self.headers: dict[str, str] = {}
@@ -270,7 +270,7 @@ class Response(Generic[T]):
         self.body = data
         self._json = _UNSET
 
-    async def __call__(self, send: Any, head: bool = False, request: Request | None = None) -> None:
+    async def __call__(self, send: Send, head: bool = False, request: Connection | None = None) -> None:
         """Send this response through ASGI ``send`` (``head``: headers only)."""
         if self._pending is not None:
             await self.render()
@@ -320,7 +320,7 @@ class Response(Generic[T]):
             raw.extend((b"set-cookie", cookie.encode("latin-1")) for cookie in self._cookies)
         return raw
 
-    def _prepare_file(self, request_headers: dict[str, str]) -> int:
+    def _prepare_file(self, request_headers: Mapping[str, str]) -> int:
         assert self._file is not None
         path, st = self._file
         etag = '"' + hashlib.md5(f"{st.st_mtime_ns}-{st.st_size}".encode(), usedforsecurity=False).hexdigest() + '"'

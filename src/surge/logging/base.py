@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from loguru import logger
 
-from surge.extension import to_upper_snake
+from surge._text import to_upper_snake
 from surge.logging.config import LoggerConfig, add_sink, resolve_sink
-
-if TYPE_CHECKING:
-    from surge.app import Surge
+from surge.types import AppContext
 
 __all__ = ["LoggerBase"]
 
@@ -30,7 +28,7 @@ class LoggerBase:
 
     configs_name: str
 
-    def __init__(self, app: Surge, configs_name: str | None = None) -> None:
+    def __init__(self, app: AppContext, configs_name: str | None = None) -> None:
         self.app = app
         self.configs_name = configs_name or getattr(type(self), "configs_name", None) or to_upper_snake(
             type(self).__name__

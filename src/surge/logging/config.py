@@ -19,11 +19,28 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from surge.exceptions.config import ImproperlyConfigured
 
-__all__ = ["DEFAULT_FORMAT", "LoggerConfig", "add_sink", "is_file_sink", "resolve_sink", "sink_options"]
+__all__ = [
+    "DEFAULT_FORMAT",
+    "Filter",
+    "Format",
+    "LoggerConfig",
+    "Sink",
+    "add_sink",
+    "is_file_sink",
+    "resolve_sink",
+    "sink_options",
+]
 
 DEFAULT_FORMAT = (
     "<green>{time:HH:mm:ss}</green> | <level>{level}</level> | {extra[logger_name]} | <level>{message}</level>"
 )
+
+Sink = str | os.PathLike[str] | object
+"""Where records go: a path, a stream, a callable or a logging handler (as loguru takes them)."""
+Format = str | Callable[..., str]
+"""A loguru format string, or a function returning one per record."""
+Filter = str | Callable[..., bool] | dict[str | None, str | int | bool] | None
+"""A loguru filter: a module name, a predicate, or a level-per-module dict."""
 
 _FILES = re.compile(r"^\s*(\d+)\s*files?\s*$", re.IGNORECASE)
 
@@ -54,13 +71,13 @@ class LoggerConfig(BaseModel):
 
     @field_validator("LEVEL", mode="before")
     @classmethod
-    def _level_name(cls, value: Any) -> Any:
+    def _level_name(cls, value: object) -> object:
         value = getattr(value, "value", value)  # LogLevel members
         return value.upper() if isinstance(value, str) else value
 
     @field_validator("RETENTION", mode="before")
     @classmethod
-    def _retention_files(cls, value: Any) -> Any:
+    def _retention_files(cls, value: object) -> object:
         # The seed writes RETENTION = "5 files"; loguru spells a file count as the int 5.
         if isinstance(value, str):
             found = _FILES.match(value)
@@ -69,7 +86,7 @@ class LoggerConfig(BaseModel):
         return value
 
     @classmethod
-    def from_section(cls, section: str, raw: Any, **defaults: Any) -> LoggerConfig:
+    def from_section(cls, section: str, raw: object, **defaults: object) -> LoggerConfig:
         """Validate the dict ``raw`` of config section ``section``.
 
         Raises:
@@ -91,7 +108,7 @@ class LoggerConfig(BaseModel):
             raise ImproperlyConfigured(f"Invalid logger configuration: {problems}") from None
 
 
-def resolve_sink(sink: Any) -> Any:
+def resolve_sink(sink: Sink | None) -> Sink:
     """``"STDERR"``/``"STDOUT"`` (any case) to the stream; paths and other sinks unchanged."""
     if sink is None or (isinstance(sink, str) and sink.upper() == "STDERR"):
         return sys.stderr
@@ -100,14 +117,14 @@ def resolve_sink(sink: Any) -> Any:
     return sink
 
 
-def is_file_sink(sink: Any) -> bool:
+def is_file_sink(sink: Sink | None) -> bool:
     """True for a path (str or path-like): the sinks that take the file-only options."""
     return isinstance(sink, str | os.PathLike)
 
 
-def sink_options(config: LoggerConfig, fmt: Any, log_filter: Any, sink: Any) -> dict[str, Any]:
+def sink_options(config: LoggerConfig, fmt: Format, log_filter: Filter, sink: Sink) -> dict[str, Any]:
     """Keyword arguments for ``loguru.logger.add(sink, ...)`` from a validated section."""
-    options: dict[str, Any] = {
+    options: dict[str, Any] = {  # loguru takes a different type per option
         "level": config.LEVEL,
         "format": fmt,
         "filter": log_filter,
@@ -131,7 +148,7 @@ def sink_options(config: LoggerConfig, fmt: Any, log_filter: Any, sink: Any) -> 
     return options
 
 
-def add_sink(section: str, config: LoggerConfig, fmt: Any, log_filter: Any, sink: Any = None) -> int:
+def add_sink(section: str, config: LoggerConfig, fmt: Format, log_filter: Filter, sink: Sink | None = None) -> int:
     """Add the sink of a validated section (or ``sink`` when given) to loguru; returns its id.
 
     Raises:
@@ -139,7 +156,7 @@ def add_sink(section: str, config: LoggerConfig, fmt: Any, log_filter: Any, sink
             the section.
     """
     try:
-        target = resolve_sink(config.SINK if sink is None else sink)
+        target: Any = resolve_sink(config.SINK if sink is None else sink)  # loguru checks the sink kind itself
         return logger.add(target, **sink_options(config, fmt, log_filter, target))
     except (TypeError, ValueError, OSError) as exc:
         raise ImproperlyConfigured(f"Invalid logger configuration in {section}: {exc}") from exc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from surge.types import AppContext
 
@@ -26,12 +26,17 @@ class MiddlewareBase:
 
     Implement ``async def middleware(self, req) -> Response``: return a Response to
     short-circuit, or ``await self.next(req)`` to pass the request on. The first listed
-    middleware is the outermost. An exception raised here goes through the app's exception
-    handlers, and the middleware around this one sees the resulting response.
+    middleware is the outermost. An exception raised here, or further in, travels out through
+    the middleware around it (their ``finally`` blocks run) to the app's exception handlers.
+    A middleware that must post-process error responses too (security headers, the session
+    cookie) sets ``sees_error_responses``: exceptions raised further in are then answered
+    before ``self.next`` returns.
 
     Classes listed in ``MIDDLEWARE`` are built by the app as ``Class(app, next_app)``;
     extensions hand the app ready instances, and the app links them with :meth:`chain`.
     """
+
+    sees_error_responses: ClassVar[bool] = False
 
     def __init__(self, app: AppContext, next_app: Next | None = None) -> None:
         self.app = app

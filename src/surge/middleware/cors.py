@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from surge.exceptions.http import Forbidden, MethodNotAllowed
+from surge.types import ConfigContext
 
 if TYPE_CHECKING:
     from surge.http.request import Request
@@ -31,15 +32,15 @@ class CorsPolicy:
     max_age: int | None = None
 
     @classmethod
-    def from_config(cls, config: Any) -> CorsPolicy:
+    def from_config(cls, config: ConfigContext) -> CorsPolicy:
         """The global policy from the ``CORS_*`` config keys."""
         return cls(
-            allow_origins=tuple(config.CORS_ALLOW_ORIGINS),
-            allow_methods=tuple(m.upper() for m in config.CORS_ALLOW_METHODS),
-            allow_headers=tuple(config.CORS_ALLOW_HEADERS),
-            expose_headers=tuple(config.CORS_EXPOSE_HEADERS),
-            allow_credentials=bool(config.CORS_ALLOW_CREDENTIALS),
-            max_age=config.CORS_MAX_AGE,
+            allow_origins=tuple(config.get_conf("CORS_ALLOW_ORIGINS")),
+            allow_methods=tuple(m.upper() for m in config.get_conf("CORS_ALLOW_METHODS")),
+            allow_headers=tuple(config.get_conf("CORS_ALLOW_HEADERS")),
+            expose_headers=tuple(config.get_conf("CORS_EXPOSE_HEADERS")),
+            allow_credentials=bool(config.get_conf("CORS_ALLOW_CREDENTIALS")),
+            max_age=config.get_conf("CORS_MAX_AGE"),
         )
 
     def override(self, values: dict[str, Any]) -> CorsPolicy:

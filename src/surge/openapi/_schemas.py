@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import TypeAdapter
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, JsonSchemaWarningKind
+from pydantic_core import CoreSchema
 
-__all__ = ["SchemaRegistry"]
+__all__ = ["REF_TEMPLATE", "Mode", "SchemaRegistry"]
 
 Mode = Literal["validation", "serialization"]
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -25,7 +26,7 @@ class _Generator(GenerateJsonSchema):
     ``specs.json`` (and failing test runs with warnings as errors) helps nobody.
     """
 
-    def emit_warning(self, kind: Any, detail: str) -> None:
+    def emit_warning(self, kind: JsonSchemaWarningKind, detail: str) -> None:
         if kind == "non-serializable-default":
             return
         super().emit_warning(kind, detail)
@@ -39,10 +40,10 @@ class SchemaRegistry:
     """
 
     def __init__(self) -> None:
-        self._inputs: list[tuple[int, Mode, Any]] = []
+        self._inputs: list[tuple[int, Mode, CoreSchema]] = []
         self._known: dict[tuple[int, Mode], int] = {}
         # id() keys are only unique while the object lives: hold every registered annotation.
-        self._annotations: list[Any] = []
+        self._annotations: list[object] = []
         self._schemas: dict[tuple[int, Mode], JsonSchemaValue] = {}
         self.components: dict[str, JsonSchemaValue] = {}
 

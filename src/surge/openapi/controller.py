@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import os
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import orjson
 
@@ -21,11 +21,9 @@ from surge.http.response import Response
 from surge.openapi.generator import build_openapi
 from surge.routing.rules import join_paths
 from surge.static import safe_join
+from surge.types import AppContext, ConfigContext
 
-if TYPE_CHECKING:
-    from surge.app import Surge
-
-__all__ = ["ASSETS_DIR", "OpenApiController", "openapi_enabled", "register_openapi"]
+__all__ = ["ASSETS_DIR", "ControllerHost", "OpenApiController", "openapi_enabled", "register_openapi"]
 
 ASSETS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static")
 _ASSET_CACHE = "public, max-age=86400"
@@ -86,7 +84,7 @@ class OpenApiController(Controller):
     and cached for the life of the app.
     """
 
-    def __init__(self, app: Surge) -> None:
+    def __init__(self, app: AppContext) -> None:
         super().__init__(app)
         self._document: bytes | None = None
         self._prefix = join_paths(str(app.get_conf("OPEN_API_URL", "/openapi")))
@@ -99,7 +97,7 @@ class OpenApiController(Controller):
         base = self._base(req)
         spec_url = f"{base}/specs.json"
         page = template.format(
-            title=html.escape(self.app.app_name),
+            title=html.escape(str(self.app.get_conf("APP_NAME", ""))),
             static=html.escape(f"{base}/static"),
             spec_url=_js_string(spec_url),
             spec_attr=html.escape(spec_url),
@@ -143,7 +141,13 @@ class OpenApiController(Controller):
         return req.response.send_file(found, headers={"cache-control": _ASSET_CACHE})
 
 
-def openapi_enabled(app: Surge) -> bool:
+class ControllerHost(ConfigContext, Protocol):
+    """An app that controllers can be registered with."""
+
+    def register_controller(self, controller: type[Controller], url_path: str | None = None) -> Controller: ...
+
+
+def openapi_enabled(app: ConfigContext) -> bool:
     """True when the app serves its spec and docs.
 
     That is when ``OPEN_API`` is true and the app runs in DEBUG, or ``OPEN_API_IN_PRODUCTION``
@@ -154,7 +158,7 @@ def openapi_enabled(app: Surge) -> bool:
     return app.debug or bool(app.get_conf("OPEN_API_IN_PRODUCTION", False))
 
 
-def register_openapi(app: Surge) -> None:
+def register_openapi(app: ControllerHost) -> None:
     """Register :class:`OpenApiController` at ``OPEN_API_URL`` when :func:`openapi_enabled`."""
     if openapi_enabled(app):
         app.register_controller(OpenApiController, url_path=str(app.get_conf("OPEN_API_URL", "/openapi")))

@@ -9,22 +9,26 @@ startup: the route rules, the decorators' :class:`EndpointSpec` and the compiled
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
 
-from surge.controller._params import HandlerParams, is_list_type
+from surge.annotations import is_list_type
+from surge.controller.params import HandlerParams
+from surge.controller.spec import EndpointInfo
 from surge.di import RequestParameter, request_parameters
 from surge.http.media_types import MediaType
 from surge.openapi._schemas import Mode, SchemaRegistry
 from surge.openapi.roles import SecuritySchemeProvider
+from surge.types import ConfigContext
 
 if TYPE_CHECKING:
-    from surge.app import EndpointInfo, Surge
-    from surge.routing.router import Route
+    from surge.routing.router import Route, Router
 
-__all__ = ["OPENAPI_VERSION", "build_openapi", "openapi_path"]
+__all__ = ["OPENAPI_VERSION", "OpenAPISource", "build_openapi", "openapi_path"]
 
 OPENAPI_VERSION = "3.1.0"
 _HTTP_METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"})
@@ -53,6 +57,19 @@ _VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+class OpenAPISource(ConfigContext, Protocol):
+    """What the generator reads from the app: its routes, extensions and config."""
+
+    @property
+    def router(self) -> Router: ...
+
+    @property
+    def extensions(self) -> Mapping[str, object]: ...
+
+    def compile(self) -> None:
+        """Analyse every endpoint's handler (once), so ``route.info.params`` is set."""
+
+
 def openapi_path(route: Route) -> str:
     """``/users/<int:user_id>`` -> ``/users/{user_id}``."""
     return "".join(part if isinstance(part, str) else "{" + part[0] + "}" for part in route.rule.parts)
@@ -65,7 +82,7 @@ def _phrase(status: int) -> str:
         return "Response"
 
 
-def _json_default(value: Any) -> tuple[bool, Any]:
+def _json_default(value: object) -> tuple[bool, Any]:
     """``(True, json_value)`` when ``value`` can be written in the document."""
     try:
         return True, orjson.loads(orjson.dumps(value))
@@ -73,7 +90,7 @@ def _json_default(value: Any) -> tuple[bool, Any]:
         return False, None
 
 
-def _split_docstring(func: Any) -> tuple[str | None, str | None]:
+def _split_docstring(func: object) -> tuple[str | None, str | None]:
     doc = inspect.getdoc(func)
     if not doc:
         return None, None
@@ -93,12 +110,11 @@ def _merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
 class _Operation:
     """One operation: registers its annotations first, renders after schemas are resolved."""
 
-    def __init__(self, route: Route, info: EndpointInfo, registry: SchemaRegistry) -> None:
+    def __init__(self, route: Route, info: EndpointInfo, params: HandlerParams, registry: SchemaRegistry) -> None:
         self.route = route
         self.info = info
         self.path = openapi_path(route)
         self.method = route.method.lower()
-        params: HandlerParams = info.params
         self.params = params
         self._registry = registry
         self.path_keys = {}
@@ -117,7 +133,7 @@ class _Operation:
             self._key(d.body, "serialization") if d.body is not None else None for d in info.spec.descriptors
         ]
 
-    def _key(self, annotation: Any, mode: Mode = "validation") -> tuple[int, Mode]:
+    def _key(self, annotation: object, mode: Mode = "validation") -> tuple[int, Mode]:
         return self._registry.add(annotation, mode)
 
     def render(self, operation_id: str, validation_ref: str) -> dict[str, Any]:
@@ -238,15 +254,15 @@ class _Operation:
         return responses
 
 
-def _refers(response: Any, ref: str) -> bool:
+def _refers(response: object, ref: str) -> bool:
     if not isinstance(response, dict):
         return False
     return any(media.get("schema") == {"$ref": ref} for media in response.get("content", {}).values())
 
 
-def _documented(app: Surge, route: Route) -> bool:
+def _documented(app: OpenAPISource, route: Route) -> bool:
     info = route.info
-    if info is None or route.method not in _HTTP_METHODS or info.params is None:
+    if not isinstance(info, EndpointInfo) or route.method not in _HTTP_METHODS or info.params is None:
         return False
     spec, cspec = info.spec, info.controller_spec
     if not (spec.open_api_spec and cspec.open_api_spec):
@@ -254,7 +270,7 @@ def _documented(app: Surge, route: Route) -> bool:
     return app.debug or not (spec.development or cspec.development)
 
 
-def _security_schemes(app: Surge, operations: list[_Operation], used: set[str]) -> dict[str, Any]:
+def _security_schemes(app: OpenAPISource, operations: list[_Operation], used: set[str]) -> dict[str, Any]:
     """Schemes declared by endpoints, controllers and extensions; a bearer default for the rest."""
     schemes: dict[str, Any] = {}
     seen: set[int] = set()
@@ -271,67 +287,98 @@ def _security_schemes(app: Surge, operations: list[_Operation], used: set[str]) 
     return {name: schemes[name] for name in sorted(schemes)}
 
 
-def build_openapi(app: Surge) -> dict[str, Any]:
+def _operations(app: OpenAPISource, registry: SchemaRegistry) -> list[_Operation]:
+    """One operation per documented route, its annotations registered with ``registry``."""
+    routes = app.router.routes
+    if any(isinstance(route.info, EndpointInfo) and route.info.params is None for route in routes):
+        app.compile()  # handler parameters are analysed when the app compiles
+    operations = []
+    for route in routes:
+        if _documented(app, route):
+            info: EndpointInfo = route.info
+            assert info.params is not None  # _documented checked it
+            operations.append(_Operation(route, info, info.params, registry))
+    return operations
+
+
+@dataclass(slots=True)
+class _Paths:
+    """The ``paths`` and ``tags`` sections, filled one rendered operation at a time."""
+
+    validation_ref: str
+    paths: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tags: dict[str, dict[str, Any]] = field(default_factory=dict)
+    used_ids: set[str] = field(default_factory=set)
+    used_security: set[str] = field(default_factory=set)
+    needs_validation: bool = False
+
+    def operation_id(self, operation: _Operation) -> str:
+        """The operation's id, made unique (``_<method>``, then a counter) when taken."""
+        operation_id = operation.info.spec.operation_id or operation.info.name
+        if operation_id in self.used_ids:
+            operation_id = f"{operation_id}_{operation.method}"
+        counter = 2
+        base_id = operation_id
+        while operation_id in self.used_ids:
+            operation_id = f"{base_id}_{counter}"
+            counter += 1
+        self.used_ids.add(operation_id)
+        return operation_id
+
+    def add(self, operation: _Operation) -> None:
+        rendered = operation.render(self.operation_id(operation), self.validation_ref)
+        self.paths.setdefault(operation.path, {})[operation.method] = rendered
+        self.needs_validation = self.needs_validation or _refers(rendered["responses"].get("422"), self.validation_ref)
+        for requirement in rendered.get("security", []):
+            self.used_security.update(requirement)
+        for tag in rendered["tags"]:
+            if tag not in self.tags:
+                self.tags[tag] = self._tag(tag, operation)
+
+    @staticmethod
+    def _tag(tag: str, operation: _Operation) -> dict[str, Any]:
+        entry: dict[str, Any] = {"name": tag}
+        controller = operation.info.controller
+        controller_tags = operation.info.controller_spec.tags or [controller.__name__]
+        own_doc = controller.__doc__ if tag in controller_tags else None  # never a base's
+        if own_doc:
+            entry["description"] = inspect.cleandoc(own_doc).split("\n\n")[0]
+        return entry
+
+
+def build_openapi(app: OpenAPISource) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``app``'s documented endpoints.
 
     Endpoints with ``open_api_spec=False`` (on the endpoint or its controller), websockets,
     and ``@development`` ones outside DEBUG are left out.
     """
-    if any(route.info is not None and route.info.params is None for route in app.router.routes):
-        app._compile()  # handler parameters are analyzed when the app compiles
     registry = SchemaRegistry()
-    operations = [_Operation(route, route.info, registry) for route in app.router.routes if _documented(app, route)]
+    operations = _operations(app, registry)
     registry.resolve()
     components = dict(registry.components)
     validation_name = "ValidationErrorResponse"
     if validation_name in components:
         validation_name = "SurgeValidationErrorResponse"
-    validation_ref = f"#/components/schemas/{validation_name}"
-    paths: dict[str, dict[str, Any]] = {}
-    tags: dict[str, dict[str, Any]] = {}
-    used_ids: set[str] = set()
-    used_security: set[str] = set()
-    needs_validation = False
+    sections = _Paths(f"#/components/schemas/{validation_name}")
     for operation in operations:
-        operation_id = operation.info.spec.operation_id or operation.info.name
-        if operation_id in used_ids:
-            operation_id = f"{operation_id}_{operation.method}"
-        counter = 2
-        base_id = operation_id
-        while operation_id in used_ids:
-            operation_id = f"{base_id}_{counter}"
-            counter += 1
-        used_ids.add(operation_id)
-        rendered = operation.render(operation_id, validation_ref)
-        paths.setdefault(operation.path, {})[operation.method] = rendered
-        needs_validation = needs_validation or _refers(rendered["responses"].get("422"), validation_ref)
-        for requirement in rendered.get("security", []):
-            used_security.update(requirement)
-        controller = operation.info.controller
-        for tag in rendered["tags"]:
-            if tag not in tags:
-                tags[tag] = {"name": tag}
-                controller_tags = operation.info.controller_spec.tags or [controller.__name__]
-                own_doc = controller.__doc__ if tag in controller_tags else None  # never a base's
-                if own_doc:
-                    tags[tag]["description"] = inspect.cleandoc(own_doc).split("\n\n")[0]
-    if needs_validation:
+        sections.add(operation)
+    if sections.needs_validation:
         components[validation_name] = _VALIDATION_ERROR_SCHEMA
     document: dict[str, Any] = {
         "openapi": OPENAPI_VERSION,
         "info": {
-            "title": app.app_name,
-            "version": app.version,
+            "title": app.get_conf("APP_NAME"),
+            "version": app.get_conf("VERSION"),
             "description": app.get_conf("OPEN_API_DESCRIPTION", ""),
         },
-        "paths": paths,
+        "paths": sections.paths,
     }
-    if tags:
-        document["tags"] = list(tags.values())
-    schemes = _security_schemes(app, operations, used_security)
+    if sections.tags:
+        document["tags"] = list(sections.tags.values())
     component_section: dict[str, Any] = {}
     if components:
         component_section["schemas"] = components
+    schemes = _security_schemes(app, operations, sections.used_security)
     if schemes:
         component_section["securitySchemes"] = schemes
     if component_section:

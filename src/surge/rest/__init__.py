@@ -3,14 +3,18 @@
 LightAPI's model, native to Surge: resources are served by the :class:`RestApi` extension
 next to ordinary controllers, on the app's SqlDatabase (async SQLAlchemy), with its
 OpenAPI document. Needs the ``rest`` extra (``pip install "surge[rest]"``).
+
+Names that mean something else elsewhere in Surge carry a ``Rest`` prefix
+(``RestAuthentication``, ``RestCache``, ``RestMiddleware``, ``RestBasicAuthentication``,
+``RestJWTAuthentication``); LightAPI's spellings (``Authentication``, ``Cache``,
+``Middleware``, ``BasicAuthentication``, ``JWTAuthentication``) are the same classes.
 """
 
-from surge.exceptions.config import MissingDependency as _MissingDependency
+# ruff: noqa: E402 - the extra is checked before anything imports sqlalchemy
 
-try:
-    import sqlalchemy  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise _MissingDependency("sqlalchemy", "rest") from exc
+from surge.extension import require as _require
+
+_require("sqlalchemy", "rest")  # a missing extra says: pip install "surge[rest]"
 
 from surge.rest.authentication import (
     AllowAny,
@@ -21,6 +25,8 @@ from surge.rest.authentication import (
     IsAdminUser,
     IsAuthenticated,
     JWTAuthentication,
+    RestBasicAuthentication,
+    RestJWTAuthentication,
 )
 from surge.rest.config import RestApiConfig
 from surge.rest.endpoint import RestEndpoint
@@ -28,8 +34,18 @@ from surge.rest.errors import ConfigurationError, RestError
 from surge.rest.extension import RestApi
 from surge.rest.fields import Field
 from surge.rest.filters import BaseFilter, FieldFilter, OrderingFilter, SearchFilter
-from surge.rest.middleware import Middleware
-from surge.rest.options import Authentication, Cache, Filtering, HttpMethod, Pagination, RateLimit, Serializer
+from surge.rest.middleware import Middleware, RestMiddleware
+from surge.rest.options import (
+    Authentication,
+    Cache,
+    Filtering,
+    HttpMethod,
+    Pagination,
+    RateLimit,
+    RestAuthentication,
+    RestCache,
+    Serializer,
+)
 from surge.rest.sessions import get_async_session
 
 __all__ = [
@@ -55,8 +71,13 @@ __all__ = [
     "RateLimit",
     "RestApi",
     "RestApiConfig",
+    "RestAuthentication",
+    "RestBasicAuthentication",
+    "RestCache",
     "RestEndpoint",
     "RestError",
+    "RestJWTAuthentication",
+    "RestMiddleware",
     "SearchFilter",
     "Serializer",
     "get_async_session",

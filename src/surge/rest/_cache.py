@@ -11,34 +11,40 @@ private in-memory cache for this process.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
-from surge.caching._response import from_payload, to_payload
+from surge.caching.payload import from_payload, to_payload
 
 if TYPE_CHECKING:
     from surge.http.request import Request
     from surge.http.response import Response
 
-__all__ = ["ResponseCache"]
+__all__ = ["CacheStore", "ResponseCache"]
 
 _GENERATION_TTL = 30 * 24 * 3600
+
+
+class CacheStore(Protocol):
+    """What the Cache extension and a cache backend share: ``get`` and ``set`` of JSON-able dicts."""
+
+    async def get(self, key: str) -> dict[str, Any] | None: ...
+
+    async def set(self, key: str, value: dict[str, Any], duration: int | None = None) -> None: ...
 
 
 class ResponseCache:
     """Get, store and invalidate cached responses of resources."""
 
-    def __init__(self, extension: Any = None) -> None:
-        if extension is None:
+    def __init__(self, store: CacheStore | None = None) -> None:
+        if store is None:
             from surge.caching.backends.memory import MemoryCacheBackend
 
-            extension = MemoryCacheBackend()
-        # The Cache extension and a cache backend share get(key) and set(key, value, ttl).
-        self._cache: Any = extension
+            store = MemoryCacheBackend()
+        self._cache = store
 
     async def _get(self, key: str) -> dict[str, Any] | None:
-        found: dict[str, Any] | None = await self._cache.get(key)
-        return found
+        return await self._cache.get(key)
 
     async def _set(self, key: str, value: dict[str, Any], ttl: int) -> None:
         await self._cache.set(key, value, ttl)

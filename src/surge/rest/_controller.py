@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -25,15 +25,18 @@ from surge.http.request import Request
 from surge.http.response import Response
 from surge.rest._crud import error_response, integrity_error, json_response, validation_errors
 from surge.rest._openapi import allows_anyone, responses, security
-from surge.rest.endpoint import call_maybe_sync
+from surge.rest.endpoint import BackgroundTask, RestEndpoint, call_maybe_sync
 from surge.rest.errors import ConfigurationError, RestError
 from surge.rest.middleware import run_after, run_before
 
 if TYPE_CHECKING:
-    from surge.app import Surge
+    from loguru import Logger
+
+    from surge.controller.context import CompileContext
     from surge.rest._resource import ResourceSpec
-    from surge.rest.endpoint import RestEndpoint
     from surge.rest.extension import RestApi
+    from surge.rest.middleware import RestMiddleware
+    from surge.types import HandlerKwargs
 
 __all__ = ["RestStep", "build_controller", "convert_error", "to_response"]
 
@@ -41,9 +44,7 @@ ENDPOINT_KWARG = "_rest_endpoint"
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-
-
-def to_response(request: Request, result: Any) -> Response:
+def to_response(request: Request, result: object) -> Response:
     """What an override returned, as a Response: dicts and lists become JSON, None a 204."""
     if isinstance(result, Response):
         return result
@@ -64,7 +65,7 @@ class RestStep:
         self.cls = cls
         self.method = method
 
-    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+    def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
         """Bind to the resource's runtime (once, at startup)."""
         runtime = self.api.runtime(self.cls)
         cls = self.cls
@@ -74,9 +75,9 @@ class RestStep:
         ttl = runtime.cache_ttl or 0
         write = self.method in _WRITES
         middlewares = api.middlewares
-        logger = app.logger
+        logger = ctx.logger
 
-        async def serve(req: Request, kwargs: dict[str, Any], endpoint: RestEndpoint) -> tuple[Response, bool]:
+        async def serve(req: Request, kwargs: HandlerKwargs, endpoint: RestEndpoint) -> tuple[Response, bool]:
             """The response, and whether the request changed data successfully."""
             await runtime.limit(req)
             await runtime.authenticate(req)
@@ -97,7 +98,7 @@ class RestStep:
                 response.headers["X-Cache"] = "MISS"
             return response, ok
 
-        async def step(req: Request, kwargs: dict[str, Any]) -> Any:
+        async def step(req: Request, kwargs: HandlerKwargs) -> Response:
             endpoint = cls()
             endpoint._start(req, runtime)
             ok = False
@@ -127,13 +128,13 @@ class RestStep:
         return step
 
 
-async def _before(middlewares: tuple[Any, ...], req: Request) -> Response | None:
+async def _before(middlewares: tuple[RestMiddleware, ...], req: Request) -> Response | None:
     if not middlewares:
         return None
     return await run_before(middlewares, req)
 
 
-def _identity(user: Any) -> str:
+def _identity(user: object) -> str:
     """Who the cached entry is for: a JWT's ``sub``, else what the cache extension uses."""
     if isinstance(user, dict) and user.get("sub") is not None:
         return f"sub:{user['sub']}"
@@ -158,7 +159,7 @@ def convert_error(req: Request, exc: BaseException) -> Response | None:
     return None
 
 
-def _schedule(req: Request, tasks: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]], logger: Any) -> None:
+def _schedule(req: Request, tasks: list[BackgroundTask], logger: Logger) -> None:
     async def run_tasks() -> None:
         for fn, args, kwargs in tasks:
             try:
@@ -194,8 +195,8 @@ def _handler(cls: type[RestEndpoint], operation: str, override: str) -> Callable
     """The handler body of one operation (the signature is set by the caller)."""
     custom = getattr(cls, override, None)
 
-    async def handler(self: Any, req: Request, **kwargs: Any) -> Any:
-        endpoint: RestEndpoint = kwargs.pop(ENDPOINT_KWARG)
+    async def handler(self: Controller, req: Request, **kwargs: object) -> Any:
+        endpoint = cast(RestEndpoint, kwargs.pop(ENDPOINT_KWARG))  # RestStep put it there
         if operation == "list":  # only the list route has query parameters (any names)
             endpoint.params = kwargs
         pk = kwargs.get("id")
@@ -232,7 +233,9 @@ def _query_parameters(spec: ResourceSpec) -> dict[str, tuple[Any, Any]]:
     return params
 
 
-def _sign(func: Callable[..., Any], spec: ResourceSpec, operation: str, body: Any, query: dict[str, tuple[Any, Any]]) -> None:
+def _sign(
+    func: Callable[..., Any], spec: ResourceSpec, operation: str, body: type[BaseModel] | None, query: dict[str, tuple[Any, Any]]
+) -> None:
     """Give ``func`` the signature and annotations the pipeline and OpenAPI read."""
     P = inspect.Parameter
     params = [P("self", P.POSITIONAL_OR_KEYWORD), P("req", P.POSITIONAL_OR_KEYWORD, annotation=Request)]
@@ -275,7 +278,7 @@ def build_controller(api: RestApi, cls: type[RestEndpoint]) -> type[Controller]:
         if method not in spec.methods:
             continue
         custom = getattr(cls, override, None)
-        body: Any = None
+        body: type[BaseModel] | None = None
         if method in ("POST", "PUT", "PATCH") and custom is None:
             body = {"POST": spec.schemas.create, "PUT": spec.schemas.update, "PATCH": spec.schemas.patch}[method]
         func = _handler(cls, operation, override)

@@ -11,18 +11,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Executable, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from surge.database.sql.errors import classify_integrity_error
-from surge.http._json import dumps
+from surge.http.json_codec import dumps
 from surge.http.response import Response
 from surge.rest._model import utcnow
 from surge.rest.errors import RestError
 
 if TYPE_CHECKING:
     from surge.http.request import Request
-    from surge.rest.endpoint import RestEndpoint
+    from surge.rest._resource import ResourceSpec
+    from surge.rest.endpoint import Body, RestEndpoint
 
 __all__ = [
     "create",
@@ -45,7 +46,7 @@ _CONSTRAINTS = {
 }
 
 
-def json_response(request: Request, data: Any, status: int = 200) -> Response:
+def json_response(request: Request, data: object, status: int = 200) -> Response:
     """A JSON response whose ``body`` is already encoded (overrides may read ``resp.body``)."""
     response = request.app.response_class(request)
     response.json(data).status(status)
@@ -79,7 +80,7 @@ def integrity_error(exc: IntegrityError) -> RestError:
     return RestError(status, message, extra=extra)
 
 
-def _validate(endpoint: RestEndpoint, model: type[BaseModel], data: Any) -> BaseModel | Response:
+def _validate(endpoint: RestEndpoint, model: type[BaseModel], data: object) -> BaseModel | Response:
     if isinstance(data, model):
         return data
     try:
@@ -88,7 +89,7 @@ def _validate(endpoint: RestEndpoint, model: type[BaseModel], data: Any) -> Base
         return json_response(endpoint.request, {"detail": validation_errors(exc)}, 422)
 
 
-def _values(spec: Any, validated: BaseModel, partial: bool) -> dict[str, Any]:
+def _values(spec: ResourceSpec, validated: BaseModel, partial: bool) -> dict[str, Any]:
     """The column values a write sets: given fields (PATCH), or all but database-defaulted ones left out."""
     values = validated.model_dump(exclude_unset=partial)
     if not partial:
@@ -120,7 +121,7 @@ async def list_rows(endpoint: RestEndpoint, request: Request) -> Response:
     return json_response(request, body)
 
 
-async def retrieve(endpoint: RestEndpoint, pk: Any) -> Response:
+async def retrieve(endpoint: RestEndpoint, pk: object) -> Response:
     """GET on one row, by primary key (the queryset does not apply)."""
     spec = _spec(endpoint)
     table = spec.info.table
@@ -130,7 +131,7 @@ async def retrieve(endpoint: RestEndpoint, pk: Any) -> Response:
     return json_response(endpoint.request, endpoint._serialize(row, "GET"))
 
 
-async def _write(endpoint: RestEndpoint, statement: Any) -> Any:
+async def _write(endpoint: RestEndpoint, statement: Executable) -> Any:
     session = endpoint.session
     try:
         return (await session.execute(statement)).mappings().first()
@@ -139,7 +140,7 @@ async def _write(endpoint: RestEndpoint, statement: Any) -> Any:
         raise integrity_error(exc) from None
 
 
-async def create(endpoint: RestEndpoint, data: Any) -> Response:
+async def create(endpoint: RestEndpoint, data: Body) -> Response:
     """POST: validate, ``INSERT ... RETURNING``, 201 with the new row."""
     spec = _spec(endpoint)
     validated = _validate(endpoint, spec.schemas.create, data)
@@ -161,7 +162,7 @@ async def create(endpoint: RestEndpoint, data: Any) -> Response:
     return json_response(endpoint.request, endpoint._serialize(row, "POST"), 201)
 
 
-async def update_row(endpoint: RestEndpoint, data: Any, pk: Any, partial: bool) -> Response:
+async def update_row(endpoint: RestEndpoint, data: Body, pk: object, partial: bool) -> Response:
     """PUT (``partial=False``) or PATCH: the optimistic-lock update; 404, 409 or 200."""
     spec = _spec(endpoint)
     validated = _validate(endpoint, spec.schemas.patch if partial else spec.schemas.update, data)
@@ -190,7 +191,7 @@ async def update_row(endpoint: RestEndpoint, data: Any, pk: Any, partial: bool) 
     return json_response(endpoint.request, endpoint._serialize(row, "PATCH" if partial else "PUT"))
 
 
-async def destroy(endpoint: RestEndpoint, pk: Any) -> Response:
+async def destroy(endpoint: RestEndpoint, pk: object) -> Response:
     """DELETE: 204, or 404."""
     spec = _spec(endpoint)
     table = spec.info.table

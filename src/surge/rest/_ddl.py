@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Column, Connection, MetaData, Table
+
 from surge.rest._model import REST_METADATA
 
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ async def create_tables(db: SqlDatabase, specs: list[ResourceSpec]) -> None:
     async with db.engine.begin() as connection:
         if tables:
 
-            def create(sync: Any) -> None:
+            def create(sync: Connection) -> None:
                 REST_METADATA.create_all(sync, tables=tables)
 
             await connection.run_sync(create)
@@ -30,7 +32,7 @@ async def create_tables(db: SqlDatabase, specs: list[ResourceSpec]) -> None:
             await connection.run_sync(_add_columns, info.table, info.missing_columns)
 
 
-def _with_foreign_targets(tables: list[Any], model_metadatas: list[Any]) -> list[Any]:
+def _with_foreign_targets(tables: list[Table], model_metadatas: list[MetaData]) -> list[Table]:
     """``tables`` plus the tables their foreign keys point at (they must exist first).
 
     A target that is not a resource but a model of the same database (``MODELS``) is copied
@@ -61,10 +63,10 @@ def _with_foreign_targets(tables: list[Any], model_metadatas: list[Any]) -> list
     return found
 
 
-def _add_columns(connection: Any, table: Any, columns: tuple[Any, ...]) -> None:
+def _add_columns(connection: Connection, table: Table, columns: tuple[Column[Any], ...]) -> None:
     """``ALTER TABLE ... ADD COLUMN`` for declared columns a reflected table lacks (nullable:
     existing rows have no value)."""
-    from sqlalchemy import Column, inspect, text
+    from sqlalchemy import inspect, text
     from sqlalchemy.schema import CreateColumn
 
     existing = {column["name"] for column in inspect(connection).get_columns(table.name)}

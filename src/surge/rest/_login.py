@@ -17,8 +17,9 @@ from surge.rest._openapi import ErrorBody, ValidationErrorBody
 from surge.rest.authentication import AuthenticationFailed
 
 if TYPE_CHECKING:
-    from surge.app import Surge
+    from surge.controller.context import CompileContext
     from surge.rest.extension import RestApi
+    from surge.types import HandlerKwargs
 
 __all__ = ["LoginController", "LoginRequest", "build_login_controller"]
 
@@ -42,8 +43,10 @@ class _SeedErrors:
 
     provides: tuple[str, ...] = ()
 
-    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
-        async def step(req: Request, kwargs: dict[str, Any]) -> Any:
+    def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
+        """Answer the client errors that ``call_next`` raises with the seed's body."""
+
+        async def step(req: Request, kwargs: HandlerKwargs) -> Any:
             try:
                 return await call_next(req, kwargs)
             except Exception as exc:

@@ -59,7 +59,7 @@ def security(spec: ResourceSpec, api: RestApi) -> tuple[list[dict[str, list[str]
     return [{name: []}], {name: scheme}
 
 
-def responses(spec: ResourceSpec, operation: str, status: int, body: Any, secured: bool) -> list[Descriptor]:
+def responses(spec: ResourceSpec, operation: str, status: int, body: type[BaseModel] | None, secured: bool) -> list[Descriptor]:
     """The documented responses of one operation, with their body schemas."""
     assert spec.schemas is not None
     found: list[Descriptor] = []

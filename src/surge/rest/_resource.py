@@ -78,7 +78,7 @@ def _meta(cls: type) -> Any:
     return getattr(cls, "Meta", None)
 
 
-def _option(name: str, meta: Any, key: str, kind: type | None) -> Any:
+def _option(name: str, meta: object, key: str, kind: type | None) -> Any:
     value = getattr(meta, key, None) if meta is not None else None
     if value is not None and kind is not None and not isinstance(value, kind):
         raise ConfigurationError(f"RestEndpoint {name}: Meta.{key} must be a {kind.__name__}(...), got {value!r}")

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["Runtime"]
 
 
-def _instance(value: Any, kind: str, name: str) -> Any:
+def _instance(value: object, kind: str, name: str) -> Any:
     if inspect.isclass(value):
         return value()
     if value is None:
@@ -42,6 +42,7 @@ class Runtime:
         self.spec = spec
         self.api = api
         self.db: SqlDatabase = api.db
+        self.sessions = self.db.sessionmaker()  # PERF: a request's session without a lookup
         auth = spec.authentication
         self.backend: BaseAuthentication | None = None
         self.challenge: str | None = None

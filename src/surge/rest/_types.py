@@ -6,10 +6,12 @@ import datetime
 import types
 import typing
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Union, get_args, get_origin
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Numeric, String, Uuid
+from pydantic.fields import FieldInfo
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Numeric, String, Table, Uuid
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -26,7 +28,7 @@ __all__ = [
 SUPPORTED = "str, int, float, bool, datetime, date, Decimal, UUID (each optionally Optional[...])"
 
 
-def split_optional(annotation: Any) -> tuple[bool, Any]:
+def split_optional(annotation: object) -> tuple[bool, Any]:
     """``(nullable, inner)``: ``Optional[int]`` and ``int | None`` are nullable ints."""
     if get_origin(annotation) is typing.Annotated:
         annotation = get_args(annotation)[0]
@@ -58,12 +60,12 @@ class ExactDecimal(TypeDecorator[Decimal]):
             return dialect.type_descriptor(Numeric(asdecimal=False))
         return dialect.type_descriptor(Numeric(self.precision, self.scale))
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Decimal | float | None:
         if value is not None and dialect.name == "sqlite":
             return float(value)
         return value
 
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+    def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
         result = value if isinstance(value, Decimal) else Decimal(repr(value))
@@ -82,13 +84,13 @@ class UtcDateTime(TypeDecorator[datetime.datetime]):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+    def process_bind_param(self, value: datetime.datetime | None, dialect: Dialect) -> datetime.datetime | None:
         if isinstance(value, datetime.datetime) and value.tzinfo is not None:
             return value.astimezone(datetime.UTC).replace(tzinfo=None)
         return value
 
 
-def column_type(inner: Any, info: Any) -> TypeEngine[Any] | None:
+def column_type(inner: object, info: FieldInfo | None) -> TypeEngine[Any] | None:
     """The column type for the (non-Optional) annotation ``inner``; None when unsupported.
 
     ``info`` (a FieldInfo or None) gives ``max_length`` (VARCHAR length), ``max_digits`` and
@@ -153,21 +155,21 @@ def python_type_of(sql_type: TypeEngine[Any]) -> Any:
     return python if python in (str, int, float, bool, bytes) else Any
 
 
-def _utc(value: Any) -> Any:
+def _utc(value: object) -> object:
     if isinstance(value, datetime.datetime) and value.tzinfo is None:
         return value.replace(tzinfo=datetime.UTC)  # the columns store UTC
     return value
 
 
-def _plain_uuid(value: Any) -> Any:
+def _plain_uuid(value: object) -> object:
     if isinstance(value, uuid.UUID) and type(value) is not uuid.UUID:
         return uuid.UUID(int=value.int)  # asyncpg's UUID subclass is not JSON-encodable as such
     return value
 
 
-def output_converters(table: Any) -> dict[str, Any]:
+def output_converters(table: Table) -> dict[str, Callable[[Any], object]]:
     """Column key -> function that makes a value ready for the JSON encoder (only where needed)."""
-    found: dict[str, Any] = {}
+    found: dict[str, Callable[[Any], object]] = {}
     for column in table.columns:
         python = python_type_of(column.type)
         if python is datetime.datetime:

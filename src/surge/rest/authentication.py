@@ -9,32 +9,45 @@ a permission decides whether that user (or nobody) may go on. The payload is set
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from surge.auth.loaders import basic_credentials, bearer_token
+from surge.extension import find_extension
 from surge.rest.errors import RestError
 
 if TYPE_CHECKING:
+    from surge.auth.extension import Authentication
     from surge.http.request import Request
     from surge.rest.extension import RestApi
 
 __all__ = [
+    "AUTH_FAILED",
     "AllowAny",
     "AppAuthentication",
     "AuthenticationFailed",
     "BaseAuthentication",
     "BasePermission",
     "BasicAuthentication",
+    "DENIED",
     "IsAdminUser",
     "IsAuthenticated",
     "JWTAuthentication",
     "PermissionDenied",
+    "RestBasicAuthentication",
+    "RestJWTAuthentication",
+    "UserPayload",
     "check_permission",
 ]
 
 AUTH_FAILED = "Authentication credentials invalid."
+"""The ``detail`` of a 401."""
+
 DENIED = "You do not have permission to perform this action."
+"""The ``detail`` of a 403."""
+
+UserPayload = dict[str, Any]
+"""Who a backend found: the login validator's answer or a token's claims (``req.user``)."""
 
 
 class AuthenticationFailed(RestError):
@@ -70,7 +83,7 @@ class BaseAuthentication:
         """Bind to the RestApi (at startup); check what the backend needs from its config."""
         self.api = api
 
-    async def authenticate(self, request: Request) -> dict[str, Any] | None:
+    async def authenticate(self, request: Request) -> object:
         """The user payload, None when there are no credentials.
 
         Raises:
@@ -78,7 +91,7 @@ class BaseAuthentication:
         """
         return None
 
-    async def validate_credentials(self, username: str, password: str) -> dict[str, Any] | None:
+    async def validate_credentials(self, username: str, password: str) -> UserPayload | None:
         """The user payload for a correct user name and password, else None."""
         if self.api is None:
             return None
@@ -105,7 +118,7 @@ class AppAuthentication(BaseAuthentication):
         self.extension = _app_authentication(api)
         self.challenge = self.extension.challenge()  # type: ignore[misc]
 
-    async def authenticate(self, request: Request) -> Any:
+    async def authenticate(self, request: Request) -> object:
         if request.user is not None:
             return request.user
         return await self.extension.user_loader(request)
@@ -115,10 +128,9 @@ class AppAuthentication(BaseAuthentication):
         return extension.openapi_scheme_name or "appAuth", extension.openapi_scheme()
 
 
-def _app_authentication(api: RestApi) -> Any:
+def _app_authentication(api: RestApi) -> Authentication:
     from surge.auth.extension import Authentication
     from surge.rest.errors import ConfigurationError
-    from surge.security._lookup import find_extension
 
     extension = find_extension(api.app, Authentication)
     if extension is None:
@@ -126,8 +138,10 @@ def _app_authentication(api: RestApi) -> Any:
     return extension
 
 
-class JWTAuthentication(BaseAuthentication):
+class RestJWTAuthentication(BaseAuthentication):
     """``Authorization: Bearer <token>``: a JWT signed with ``REST_API.JWT_SECRET`` (HS256).
+
+    LightAPI's ``JWTAuthentication``.
 
     Tokens come from ``POST /auth/token`` (or :meth:`RestApi.create_token`); they carry the
     payload the login validator returned, plus ``iat`` and ``exp``.
@@ -140,7 +154,7 @@ class JWTAuthentication(BaseAuthentication):
         super().configure(api)
         api.jwt  # noqa: B018 - fails at startup, naming the key, when no secret is configured
 
-    async def authenticate(self, request: Request) -> dict[str, Any] | None:
+    async def authenticate(self, request: Request) -> UserPayload | None:
         token = bearer_token(request)
         if token is None:
             if request.headers.get("authorization"):
@@ -156,8 +170,11 @@ class JWTAuthentication(BaseAuthentication):
         return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
 
 
-class BasicAuthentication(BaseAuthentication):
-    """``Authorization: Basic``: the user name and password go to ``validate_credentials``."""
+class RestBasicAuthentication(BaseAuthentication):
+    """``Authorization: Basic``: the user name and password go to ``validate_credentials``.
+
+    LightAPI's ``BasicAuthentication`` (``surge.auth.BasicAuthentication`` is the app-wide one).
+    """
 
     openapi_scheme_name = "basicAuth"
 
@@ -176,7 +193,7 @@ class BasicAuthentication(BaseAuthentication):
                 "or an override of validate_credentials()"
             )
 
-    async def authenticate(self, request: Request) -> dict[str, Any] | None:
+    async def authenticate(self, request: Request) -> UserPayload | None:
         credentials = basic_credentials(request)
         if credentials is None:
             if request.headers.get("authorization"):
@@ -194,8 +211,8 @@ class BasicAuthentication(BaseAuthentication):
 class BasePermission:
     """Base of the permission classes: ``has_permission`` may be sync or async."""
 
-    def has_permission(self, request: Request) -> bool:
-        """True to let the request through."""
+    def has_permission(self, request: Request) -> bool | Awaitable[bool]:
+        """True to let the request through (may be a coroutine function)."""
         return True
 
 
@@ -220,9 +237,16 @@ class IsAdminUser(BasePermission):
         return getattr(user, "is_admin", False) is True
 
 
-async def check_permission(permission: Any, request: Request) -> bool:
+async def check_permission(permission: BasePermission, request: Request) -> bool:
     """Run ``permission.has_permission(request)`` whether it is sync or async."""
     result = permission.has_permission(request)
     if inspect.isawaitable(result):
         result = await result
     return bool(result)
+
+
+JWTAuthentication = RestJWTAuthentication
+"""LightAPI's name for :class:`RestJWTAuthentication`."""
+
+BasicAuthentication = RestBasicAuthentication
+"""LightAPI's name for :class:`RestBasicAuthentication`."""

@@ -23,7 +23,7 @@ class RestApiConfig(BaseModel):
     CREATE_TABLES: bool = Field(True, description="Create the missing tables of the resources at startup")
     JWT_SECRET: str | None = Field(
         None,
-        description="HS256 key of JWTAuthentication (32+ bytes); default: $SURGE_JWT_SECRET, else derived from SECRET_KEY",
+        description="HS256 key of RestJWTAuthentication (32+ bytes); default: $SURGE_JWT_SECRET, else derived from SECRET_KEY",
     )
     JWT_EXPIRES_IN: int = Field(3600, gt=0, description="Lifetime of the tokens /auth/token issues, in seconds")
     LOGIN_VALIDATOR: str | None = Field(
@@ -43,5 +43,5 @@ class RestApiConfig(BaseModel):
     CACHE: str | None = Field(
         None, description="Name of the surge.caching.Cache extension for Meta.cache (default: the app's, else memory)"
     )
-    MIDDLEWARE: list[str] = Field(default_factory=list, description="'module:Class' of surge.rest.Middleware subclasses")
-    BASIC_REALM: str = Field("api", description="Realm announced by BasicAuthentication")
+    MIDDLEWARE: list[str] = Field(default_factory=list, description="'module:Class' of surge.rest.RestMiddleware subclasses")
+    BASIC_REALM: str = Field("api", description="Realm announced by RestBasicAuthentication")

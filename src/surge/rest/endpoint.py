@@ -17,6 +17,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,12 +30,18 @@ if TYPE_CHECKING:
     from surge.http.response import Response
     from surge.rest._runtime import Runtime
 
-__all__ = ["RestEndpoint", "call_maybe_sync"]
+__all__ = ["BackgroundTask", "Body", "RestEndpoint", "call_maybe_sync"]
 
 T = TypeVar("T")
 
+Body = BaseModel | Mapping[str, Any]
+"""A write's body: the validated model, or a mapping (validated by the built-in CRUD)."""
 
-async def call_maybe_sync(func: Callable[..., Any], *args: Any) -> Any:
+BackgroundTask = tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]
+"""``(function, args, kwargs)`` queued by :meth:`RestEndpoint.background`."""
+
+
+async def call_maybe_sync(func: Callable[..., Any], *args: object) -> Any:
     """Await ``func(*args)`` if it is a coroutine function, else run it in a worker thread."""
     if inspect.iscoroutinefunction(func):
         return await func(*args)
@@ -62,7 +69,7 @@ class RestEndpoint:
     __schema_create__: ClassVar[Any] = None
     __schema_read__: ClassVar[Any] = None
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         own_meta = cls.__dict__.get("Meta")
         if own_meta is not None and getattr(own_meta, "abstract", False):
@@ -97,13 +104,13 @@ class RestEndpoint:
         cls.__schema_read__ = spec.schemas.read
 
     # -- per-request state ------------------------------------------------------------------
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: object) -> None:
         self.request: Request = None  # type: ignore[assignment]
         self.params: dict[str, Any] = {}
         self.ordering: list[tuple[str, bool]] = []
         self._runtime: Runtime | None = None
         self._session: AsyncSession | None = None
-        self._tasks: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] | None = None
+        self._tasks: list[BackgroundTask] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         for key, value in kwargs.items():
             setattr(self, key, value)
@@ -125,7 +132,7 @@ class RestEndpoint:
         if session is None:
             if self._runtime is None:
                 raise RuntimeError(f"{type(self).__name__}.session is only available while serving a request")
-            session = self._session = self._runtime.db.create_session()
+            session = self._session = self._runtime.sessions()
         return session
 
     async def _end(self, commit: bool) -> None:
@@ -140,7 +147,7 @@ class RestEndpoint:
         finally:
             await session.close()
 
-    def background(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    def background(self, fn: Callable[..., Any], *args: object, **kwargs: object) -> None:
         """Run ``fn(*args, **kwargs)`` (sync or async) after the response has been sent.
 
         Raises:
@@ -175,19 +182,19 @@ class RestEndpoint:
         """GET on the collection."""
         return await self._list_async(request)
 
-    async def retrieve(self, request: Request, pk: Any) -> Any:
+    async def retrieve(self, request: Request, pk: object) -> Any:
         """GET on one row."""
         return await self._retrieve_async(request, pk)
 
-    async def create(self, data: Any) -> Any:
+    async def create(self, data: Body) -> Any:
         """POST: ``data`` is the validated body (or a dict, validated here)."""
         return await self._create_async(data)
 
-    async def update(self, data: Any, pk: Any, partial: bool = False) -> Any:
+    async def update(self, data: Body, pk: object, partial: bool = False) -> Any:
         """PUT (``partial=False``) and PATCH, with optimistic locking on ``version``."""
         return await self._update_async(data, pk, partial=partial)
 
-    async def destroy(self, request: Request, pk: Any) -> Any:
+    async def destroy(self, request: Request, pk: object) -> Any:
         """DELETE."""
         return await self._destroy_async(request, pk)
 
@@ -196,24 +203,24 @@ class RestEndpoint:
         """Queryset, filters, ordering and pagination: the list response."""
         return await _crud.list_rows(self, request)
 
-    async def _retrieve_async(self, request: Request, pk: Any) -> Response:
+    async def _retrieve_async(self, request: Request, pk: object) -> Response:
         """One row by primary key: 200 or 404."""
         return await _crud.retrieve(self, pk)
 
-    async def _create_async(self, data: Any) -> Response:
+    async def _create_async(self, data: Body) -> Response:
         """Validate and insert: 201, or 422 / 409."""
         return await _crud.create(self, data)
 
-    async def _update_async(self, data: Any, pk: Any, partial: bool = False) -> Response:
+    async def _update_async(self, data: Body, pk: object, partial: bool = False) -> Response:
         """Optimistic-lock update: 200, or 404 / 409 / 422."""
         return await _crud.update_row(self, data, pk, partial)
 
-    async def _destroy_async(self, request: Request, pk: Any) -> Response:
+    async def _destroy_async(self, request: Request, pk: object) -> Response:
         """Delete: 204, or 404."""
         return await _crud.destroy(self, pk)
 
     # -- serialization ----------------------------------------------------------------------
-    def _serialize(self, row: Any, method: str) -> dict[str, Any]:
+    def _serialize(self, row: object, method: str) -> dict[str, Any]:
         """The response dict of ``row`` (an ORM object or a mapping) for ``method``'s serializer."""
         schemas = self._resource.schemas
         assert schemas is not None

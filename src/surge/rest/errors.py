@@ -29,7 +29,7 @@ class RestError(Exception):
     def __init__(
         self,
         status_code: int,
-        detail: Any,
+        detail: object,
         headers: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:

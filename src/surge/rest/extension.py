@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from surge._imports import import_string
 from surge.exceptions.config import ImproperlyConfigured
 from surge.exceptions.http import MethodNotAllowed
-from surge.extension import BaseExtension
+from surge.extension import BaseExtension, find_extension
 from surge.rest._cache import ResponseCache
 from surge.rest._ddl import create_tables
 from surge.rest._limits import Limiter
@@ -24,21 +25,35 @@ from surge.rest._resource import bind_reflected
 from surge.rest._runtime import Runtime
 from surge.rest.config import RestApiConfig
 from surge.rest.endpoint import RestEndpoint
+from surge.rest.middleware import RestMiddleware
 from surge.rest.options import RateLimit
 
 if TYPE_CHECKING:
     from surge.app import Surge
     from surge.auth.jwt_tokens import JwtCodec
+    from surge.caching.extension import Cache
     from surge.database.sql import SqlDatabase
     from surge.http.request import Request
     from surge.http.response import Response
+    from surge.rest.authentication import BaseAuthentication
 
-__all__ = ["RestApi"]
+__all__ = ["LoginValidator", "RestApi"]
 
-LoginValidator = Callable[[str, str], Any]
+LoginValidator = Callable[[str, str], "Mapping[str, Any] | None | Awaitable[Mapping[str, Any] | None]"]
+"""``(username, password) -> user payload or None``, sync or async."""
 
 
-class RestApi(BaseExtension):
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """What ``configure`` finds and builds for the app."""
+
+    config: RestApiConfig
+    db: SqlDatabase
+    limiter: Limiter
+    response_cache: ResponseCache
+
+
+class RestApi(BaseExtension[RestApiConfig]):
     """Serves REST resources (``RestEndpoint`` subclasses) in a Surge app.
 
     Args:
@@ -46,10 +61,12 @@ class RestApi(BaseExtension):
         db: the SqlDatabase to use (default: ``REST_API.DATABASE``, else the app's only one).
         login_validator: ``(username, password) -> dict | None`` (sync or async); enables
             ``POST /auth/login`` and ``/auth/token``.
-        middlewares: :class:`surge.rest.Middleware` classes or instances around every resource.
+        middlewares: :class:`surge.rest.RestMiddleware` classes or instances around every resource.
         rate_limiter: a global limit per client, ``{"requests": 100, "window": 60}``.
         endpoints: ``{"/books": BookEndpoint}`` to serve.
     """
+
+    config_model = RestApiConfig
 
     def __init__(
         self,
@@ -57,8 +74,8 @@ class RestApi(BaseExtension):
         *,
         db: SqlDatabase | None = None,
         login_validator: LoginValidator | None = None,
-        middlewares: Iterable[Any] = (),
-        rate_limiter: Any = None,
+        middlewares: Iterable[RestMiddleware | type[RestMiddleware]] = (),
+        rate_limiter: RateLimit | Mapping[str, int] | str | None = None,
         endpoints: Mapping[str, type[RestEndpoint]] | None = None,
     ) -> None:
         super().__init__(configs_name)
@@ -66,52 +83,52 @@ class RestApi(BaseExtension):
         self._login_validator = login_validator
         self._middleware_args = list(middlewares)
         self._limit_arg = RateLimit.parse(rate_limiter)
-        self._pending: list[tuple[str, Any]] = list((endpoints or {}).items())
-        self._config: RestApiConfig | None = None
+        self._pending: list[tuple[str, type[RestEndpoint] | str]] = list((endpoints or {}).items())
+        self._bound: _Bound | None = None
         self._resources: dict[type[RestEndpoint], str] = {}
         self._controllers: set[type] = set()
         self._runtimes: dict[type[RestEndpoint], Runtime] = {}
         self._jwt: JwtCodec | None = None
         self._login_registered = False
-        self.middlewares: tuple[Any, ...] = ()
+        self.middlewares: tuple[RestMiddleware, ...] = ()
         self.global_limit: RateLimit | None = None
-        self.limiter: Limiter = None  # type: ignore[assignment]
-        self.response_cache: ResponseCache = None  # type: ignore[assignment]
 
     # -- setup ----------------------------------------------------------------------------------
-    def init_app(self, app: Surge) -> None:
-        """Validate ``REST_API``, find the database, register the configured resources.
+    def configure(self, app: Surge, config: RestApiConfig) -> None:
+        """Find the database, the rate limit store and the cache; register the configured resources.
 
         Raises:
-            ImproperlyConfigured: a key is invalid, no SqlDatabase is found, or a resource is
+            ImproperlyConfigured: no SqlDatabase is found, a value is wrong, or a resource is
                 declared wrongly (the message names ``REST_API.KEY`` or the resource).
         """
-        config = self.load_config(app, RestApiConfig)
-        super().init_app(app)
-        self._config = config
-        self._db = self._find_database(app, config)
+        section = self.configs_name
+        db = self._find_database(app, config)
         if config.LOGIN_VALIDATOR and self._login_validator is None:
-            self._login_validator = import_string(config.LOGIN_VALIDATOR, f"{self.configs_name}.LOGIN_VALIDATOR")
+            self._login_validator = import_string(config.LOGIN_VALIDATOR, f"{section}.LOGIN_VALIDATOR")
         try:
             self.global_limit = self._limit_arg or RateLimit.parse(config.RATE_LIMIT)
         except ValueError as exc:
-            raise ImproperlyConfigured(f"{self.configs_name}.RATE_LIMIT: {exc}") from None
-        middlewares = list(self._middleware_args)
-        for index, target in enumerate(config.MIDDLEWARE):
-            middlewares.append(import_string(target, f"{self.configs_name}.MIDDLEWARE.{index}"))
+            raise ImproperlyConfigured(f"{section}.RATE_LIMIT: {exc}") from None
+        middlewares: list[RestMiddleware | type[RestMiddleware]] = list(self._middleware_args)
+        for index, name in enumerate(config.MIDDLEWARE):
+            middlewares.append(import_string(name, f"{section}.MIDDLEWARE.{index}"))
         self.middlewares = tuple(m() if inspect.isclass(m) else m for m in middlewares)
-        self.limiter = self._make_limiter(app, config)
-        self.response_cache = ResponseCache(self._find_cache(app, config))
+        self._bound = _Bound(config, db, self._make_limiter(app, config), ResponseCache(self._find_cache(app, config)))
         self._install_method_not_allowed(app)
-        endpoints: dict[str, Any] = dict(app.get_conf("REST_ENDPOINTS", None) or {})
+        endpoints: dict[str, type[RestEndpoint] | str] = dict(app.get_conf("REST_ENDPOINTS", None) or {})
         endpoints.update(config.ENDPOINTS)
         pending, self._pending = self._pending, []
         for url, target in [*endpoints.items(), *pending]:
             if isinstance(target, str):
-                target = import_string(target, f"{self.configs_name}.ENDPOINTS[{url!r}]")
+                target = import_string(target, f"{section}.ENDPOINTS[{url!r}]")
             self._register_one(url, target)
         if self._login_validator is not None:
             self._register_login()
+
+    def _state(self) -> _Bound:
+        self.app  # noqa: B018 - the one "bound to an app" check
+        assert self._bound is not None  # configure() sets it before anything can use it
+        return self._bound
 
     def _find_database(self, app: Surge, config: RestApiConfig) -> SqlDatabase:
         from surge.database.sql import SqlDatabase
@@ -141,13 +158,13 @@ class RestApi(BaseExtension):
         from surge.security.rate_limit import RateLimiter
         from surge.security.stores import create_store
 
-        for extension in app.extensions.values():
-            if isinstance(extension, RateLimiter):
-                return Limiter(extension.store, extension.client_ip)
+        limiter = find_extension(app, RateLimiter)
+        if limiter is not None:
+            return Limiter(limiter.store, limiter.client_ip)
         store = create_store(self.configs_name, config.RATE_LIMIT_BACKEND, config.REDIS_URL, "surge:")
         return Limiter(store, owns_store=True)
 
-    def _find_cache(self, app: Surge, config: RestApiConfig) -> Any:
+    def _find_cache(self, app: Surge, config: RestApiConfig) -> Cache | None:
         from surge.caching.extension import Cache
 
         if config.CACHE is not None:
@@ -155,7 +172,7 @@ class RestApi(BaseExtension):
             if not isinstance(found, Cache):
                 raise ImproperlyConfigured(f"{self.configs_name}.CACHE: no Cache extension named {config.CACHE!r}")
             return found
-        return next((ext for ext in app.extensions.values() if isinstance(ext, Cache)), None)
+        return find_extension(app, Cache)
 
     def _install_method_not_allowed(self, app: Surge) -> None:
         """405 on a resource answers the seed's body; other routes keep the app's handler."""
@@ -190,13 +207,13 @@ class RestApi(BaseExtension):
         Raises:
             ConfigurationError: a class is not a RestEndpoint, or a reflected table is missing.
         """
-        if self._app is None:
+        if self._app is None:  # not bound yet: registered by configure()
             self._pending.extend(mapping.items())
             return
         for url, cls in mapping.items():
             self._register_one(url, cls)
 
-    def _register_one(self, url: str, cls: Any) -> None:
+    def _register_one(self, url: str, cls: object) -> None:
         from surge.rest._controller import build_controller
         from surge.rest.errors import ConfigurationError
 
@@ -232,16 +249,22 @@ class RestApi(BaseExtension):
     @property
     def config(self) -> RestApiConfig:
         """The validated ``REST_API`` section."""
-        if self._config is None:
-            raise RuntimeError("RestApi is not initialized: list it in EXTENSIONS")
-        return self._config
+        return self._state().config
 
     @property
     def db(self) -> SqlDatabase:
         """The SqlDatabase the resources live in."""
-        if self._db is None:
-            raise RuntimeError("RestApi is not initialized: list it in EXTENSIONS")
-        return self._db
+        return self._state().db
+
+    @property
+    def limiter(self) -> Limiter:
+        """Counts requests against the global and per-resource rate limits."""
+        return self._state().limiter
+
+    @property
+    def response_cache(self) -> ResponseCache:
+        """Caches the GET responses of resources with ``Meta.cache``."""
+        return self._state().response_cache
 
     @property
     def resources(self) -> dict[type[RestEndpoint], str]:
@@ -257,7 +280,7 @@ class RestApi(BaseExtension):
 
     @property
     def jwt(self) -> JwtCodec:
-        """The HS256 codec of JWTAuthentication and ``/auth/token``.
+        """The HS256 codec of RestJWTAuthentication and ``/auth/token``.
 
         Raises:
             ImproperlyConfigured: no secret (``REST_API.JWT_SECRET``, ``$SURGE_JWT_SECRET`` or
@@ -276,7 +299,7 @@ class RestApi(BaseExtension):
         return self._jwt
 
     def create_token(self, payload: Mapping[str, Any], expires_in: int | None = None) -> str:
-        """A JWT that JWTAuthentication accepts, carrying ``payload`` (plus ``iat`` and ``exp``)."""
+        """A JWT that RestJWTAuthentication accepts, carrying ``payload`` (plus ``iat`` and ``exp``)."""
         return self.jwt.encode(payload, expires_in)
 
     @property
@@ -305,7 +328,7 @@ class RestApi(BaseExtension):
             raise TypeError(f"The login validator must return a dict or None, got {type(result).__name__}")
         return None if result is None else dict(result)
 
-    def _custom_backend(self) -> Any:
+    def _custom_backend(self) -> BaseAuthentication | None:
         from surge.rest.authentication import BaseAuthentication
 
         for cls in self._resources:
@@ -320,7 +343,7 @@ class RestApi(BaseExtension):
         mode = self.config.LOGIN_MODE
         if mode != "auto":
             return mode
-        from surge.rest.authentication import BasicAuthentication, JWTAuthentication
+        from surge.rest.authentication import RestBasicAuthentication, RestJWTAuthentication
 
         kinds = set()
         for cls in self._resources:
@@ -328,8 +351,8 @@ class RestApi(BaseExtension):
             backend = auth.backend if auth is not None else None
             if backend is not None:
                 kinds.add(backend if inspect.isclass(backend) else type(backend))
-        basic = any(issubclass(kind, BasicAuthentication) for kind in kinds)
-        jwt = any(issubclass(kind, JWTAuthentication) for kind in kinds)
+        basic = any(issubclass(kind, RestBasicAuthentication) for kind in kinds)
+        jwt = any(issubclass(kind, RestJWTAuthentication) for kind in kinds)
         return "basic" if basic and not jwt else "jwt"
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -342,6 +365,5 @@ class RestApi(BaseExtension):
 
     async def shutdown(self) -> None:
         """Close the rate limit store's connections (when the RestApi owns it)."""
-        limiter = self.limiter
-        if limiter is not None and limiter.owns_store:
-            await limiter.store.close()
+        if self._bound is not None and self._bound.limiter.owns_store:
+            await self._bound.limiter.store.close()

@@ -87,7 +87,7 @@ def strip_column_options(info: FieldInfo) -> FieldInfo:
     return clone_field(info, json_schema_extra=remaining or None)
 
 
-def clone_field(info: FieldInfo, **changes: Any) -> FieldInfo:
+def clone_field(info: FieldInfo, **changes: object) -> FieldInfo:
     """A copy of ``info`` (constraints kept) with some attributes changed."""
     clone = copy.copy(info)
     attributes = dict(getattr(info, "_attributes_set", {}))

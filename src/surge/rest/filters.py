@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import AfterValidator
 from pydantic import Field as PydanticField
-from sqlalchemy import String, or_
+from sqlalchemy import Select, String, or_
 
 from surge.rest.errors import ConfigurationError
 
 if TYPE_CHECKING:
+    from surge.http.request import Request
     from surge.rest._model import FieldDef, TableInfo
     from surge.rest._resource import ResourceSpec
     from surge.rest.endpoint import RestEndpoint
@@ -32,7 +33,7 @@ class BaseFilter:
         """``name -> (annotation, default)`` of the query parameters this backend reads."""
         return {}
 
-    def filter_queryset(self, request: Any, qs: Any, endpoint: RestEndpoint) -> Any:
+    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: RestEndpoint) -> Select[Any]:
         """The query narrowed by this backend (``qs`` unchanged by default)."""
         return qs
 
@@ -51,7 +52,7 @@ class FieldFilter(BaseFilter):
             params[name] = (Annotated[inner | None, PydanticField(description=description)], None)
         return params
 
-    def filter_queryset(self, request: Any, qs: Any, endpoint: RestEndpoint) -> Any:
+    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: RestEndpoint) -> Select[Any]:
         spec = endpoint._resource
         assert spec.filtering is not None and spec.info is not None
         columns = spec.info.table.c
@@ -74,7 +75,7 @@ class SearchFilter(BaseFilter):
         description = "Case-insensitive substring match on: " + ", ".join(spec.filtering.search)
         return {"search": (Annotated[str | None, PydanticField(description=description, max_length=200)], None)}
 
-    def filter_queryset(self, request: Any, qs: Any, endpoint: RestEndpoint) -> Any:
+    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: RestEndpoint) -> Select[Any]:
         spec = endpoint._resource
         assert spec.filtering is not None and spec.info is not None
         term = endpoint.params.get("search")
@@ -107,7 +108,7 @@ class OrderingFilter(BaseFilter):
         description = f"Sort by one or more (comma-separated) of: {choices}"
         return {"ordering": (Annotated[str | None, AfterValidator(check), PydanticField(description=description)], None)}
 
-    def filter_queryset(self, request: Any, qs: Any, endpoint: RestEndpoint) -> Any:
+    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: RestEndpoint) -> Select[Any]:
         value = endpoint.params.get("ordering")
         if value:
             endpoint.ordering = [(item.strip().removeprefix("-"), item.strip().startswith("-")) for item in value.split(",")]

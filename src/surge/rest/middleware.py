@@ -1,4 +1,4 @@
-"""The seed's ``Middleware``: ``process(request, response)`` around every REST resource.
+"""``RestMiddleware`` (LightAPI's ``Middleware``): ``process(request, response)`` around every REST resource.
 
 Called with ``response=None`` before the endpoint (return a Response to answer at once),
 then with the endpoint's response (return a Response to replace it, or None to keep it).
@@ -10,31 +10,36 @@ and in reverse order after it. For middleware around the whole app, use
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from surge.http.request import Request
     from surge.http.response import Response
 
-__all__ = ["Middleware", "run_after", "run_before"]
+__all__ = ["Middleware", "RestMiddleware", "run_after", "run_before"]
 
 
-class Middleware:
+class RestMiddleware:
     """Base class of REST middlewares (one instance per RestApi)."""
 
-    def process(self, request: Request, response: Response | None) -> Response | None:
+    def process(self, request: Request, response: Response | None) -> Response | None | Awaitable[Response | None]:
         """Before (``response is None``) and after the endpoint; see the module docs."""
         return None
 
 
-async def _process(middleware: Any, request: Request, response: Response | None) -> Any:
+Middleware = RestMiddleware
+"""LightAPI's name for :class:`RestMiddleware` (``surge.middleware`` holds the app's ASGI middleware)."""
+
+
+async def _process(middleware: RestMiddleware, request: Request, response: Response | None) -> Response | None:
     result = middleware.process(request, response)
     if inspect.isawaitable(result):
         result = await result
     return result
 
 
-async def run_before(middlewares: tuple[Any, ...], request: Request) -> Response | None:
+async def run_before(middlewares: tuple[RestMiddleware, ...], request: Request) -> Response | None:
     """The first Response a middleware returns before the endpoint, or None."""
     from surge.http.response import Response
 
@@ -45,7 +50,7 @@ async def run_before(middlewares: tuple[Any, ...], request: Request) -> Response
     return None
 
 
-async def run_after(middlewares: tuple[Any, ...], request: Request, response: Response) -> Response:
+async def run_after(middlewares: tuple[RestMiddleware, ...], request: Request, response: Response) -> Response:
     """The response after every middleware's post-processing (reverse order)."""
     from surge.http.response import Response
 

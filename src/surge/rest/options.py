@@ -7,20 +7,35 @@ compiler turns them into query models, SQL and pipeline steps at startup.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeAlias
+
+if TYPE_CHECKING:
+    from surge.rest.authentication import BaseAuthentication, BasePermission
 
 __all__ = [
     "Authentication",
+    "BackendSpec",
     "Cache",
     "Filtering",
     "HttpMethod",
     "Pagination",
+    "PermissionSpec",
     "RateLimit",
+    "RestAuthentication",
+    "RestCache",
     "Serializer",
+    "VERBS",
     "allowed_methods",
 ]
 
+BackendSpec: TypeAlias = "type[BaseAuthentication] | BaseAuthentication"
+"""An authentication backend: a class (made once per resource) or an instance."""
+
+PermissionSpec: TypeAlias = "type[BasePermission] | BasePermission"
+"""A permission: a class (made once per resource) or an instance."""
+
 VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+"""The verbs a resource can serve, in the order OpenAPI lists them."""
 
 
 class _MethodMixin:
@@ -86,7 +101,7 @@ class Serializer:
             self.write = list(write)  # type: ignore[misc]
 
     @staticmethod
-    def resolve(value: Any) -> tuple[list[str] | None, list[str] | None]:
+    def resolve(value: object) -> tuple[list[str] | None, list[str] | None]:
         """``(read_fields, write_fields)`` of a Serializer instance or subclass (None: all).
 
         Raises:
@@ -156,8 +171,8 @@ class Pagination:
         self.page_size = page_size
 
 
-class Cache:
-    """Cache the GET responses (list and retrieve) for ``ttl`` seconds.
+class RestCache:
+    """Cache the GET responses (list and retrieve) for ``ttl`` seconds (LightAPI's ``Cache``).
 
     Any successful POST, PUT, PATCH or DELETE on the resource invalidates every cached
     response of it.
@@ -179,7 +194,7 @@ class RateLimit:
         self.window = window
 
     @classmethod
-    def parse(cls, value: Any) -> RateLimit | None:
+    def parse(cls, value: object) -> RateLimit | None:
         """A RateLimit from ``{"requests": 5, "window": 60}``, ``"5/minute"`` or a RateLimit.
 
         Raises:
@@ -200,12 +215,13 @@ class RateLimit:
         raise ValueError(f"expected {{'requests': N, 'window': seconds}} or '5/minute', got {value!r}")
 
 
-class Authentication:
-    """Who may call a resource.
+class RestAuthentication:
+    """Who may call a resource (LightAPI's ``Authentication``).
 
     Args:
-        backend: how a request proves who it is: ``JWTAuthentication`` (``Authorization:
-            Bearer``), ``BasicAuthentication``, or a subclass. None: nobody is authenticated.
+        backend: how a request proves who it is: ``RestJWTAuthentication`` (``Authorization:
+            Bearer``), ``RestBasicAuthentication``, or a subclass (a class or an instance).
+            None: nobody is authenticated.
         permission: a permission class (``AllowAny``, ``IsAuthenticated``, ``IsAdminUser``) for
             every verb, or a mapping ``{"GET": AllowAny, "DELETE": IsAdminUser}``; verbs not in
             the mapping get the default. Default: ``IsAuthenticated`` when there is a backend,
@@ -215,16 +231,23 @@ class Authentication:
 
     def __init__(
         self,
-        backend: Any = None,
-        permission: Any = None,
-        rate_limiter: Any = None,
+        backend: BackendSpec | None = None,
+        permission: PermissionSpec | Mapping[str, PermissionSpec] | None = None,
+        rate_limiter: RateLimit | Mapping[str, int] | str | None = None,
     ) -> None:
         self.backend = backend
         self.permission = permission
         self.rate_limiter = RateLimit.parse(rate_limiter)
 
-    def permission_for(self, method: str) -> Any:
+    def permission_for(self, method: str) -> PermissionSpec | None:
         """The permission class for ``method`` (None: the default)."""
         if isinstance(self.permission, Mapping):
             return self.permission.get(method.upper())
         return self.permission
+
+
+Authentication = RestAuthentication
+"""LightAPI's name for :class:`RestAuthentication` (``surge.auth.Authentication`` is the app's login extension)."""
+
+Cache = RestCache
+"""LightAPI's name for :class:`RestCache` (``surge.caching.Cache`` is the app's cache extension)."""

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import orjson
 from pydantic import Field as PydanticField
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Column, and_, func, or_, select
+from sqlalchemy import Column, Select, and_, func, or_, select
 
 from surge.rest._types import python_type_of
 from surge.rest.errors import RestError
@@ -28,9 +28,10 @@ if TYPE_CHECKING:
     from surge.rest._resource import ResourceSpec
     from surge.rest.endpoint import RestEndpoint
 
-__all__ = ["CursorPaginator", "NoPagination", "PageNumberPaginator", "Paginator", "make_paginator"]
+__all__ = ["CursorPaginator", "NoPagination", "Order", "PageNumberPaginator", "Paginator", "make_paginator"]
 
-Order = list[tuple[Column[Any], bool]]  # (column, descending); the primary key comes last
+Order = list[tuple[Column[Any], bool]]
+"""The sort of a list query: ``(column, descending)`` pairs, the primary key last."""
 
 
 class Paginator(Protocol):
@@ -38,14 +39,14 @@ class Paginator(Protocol):
 
     def query_parameters(self) -> dict[str, tuple[Any, Any]]: ...
 
-    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Any, order: Order) -> dict[str, Any]: ...
+    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]: ...
 
 
-def _ordered(qs: Any, order: Order, reverse: bool = False) -> Any:
+def _ordered(qs: Select[Any], order: Order, reverse: bool = False) -> Select[Any]:
     return qs.order_by(*((column.asc() if desc == reverse else column.desc()) for column, desc in order))
 
 
-async def _rows(endpoint: RestEndpoint, qs: Any) -> list[Any]:
+async def _rows(endpoint: RestEndpoint, qs: Select[Any]) -> list[Any]:
     result = await endpoint.session.execute(qs)
     return list(result.scalars().all())
 
@@ -56,7 +57,7 @@ class NoPagination:
     def query_parameters(self) -> dict[str, tuple[Any, Any]]:
         return {}
 
-    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Any, order: Order) -> dict[str, Any]:
+    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]:
         rows = await _rows(endpoint, _ordered(qs, order))
         return {"results": endpoint._serialize_rows(rows, "GET")}
 
@@ -71,7 +72,7 @@ class PageNumberPaginator:
         page = Annotated[int, PydanticField(ge=1, description="Page number, from 1")]
         return {"page": (page, 1)}
 
-    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Any, order: Order) -> dict[str, Any]:
+    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]:
         size = self.page_size
         page = int(endpoint.params.get("page") or 1)
         total = int(await endpoint.session.scalar(select(func.count()).select_from(qs.order_by(None).subquery())) or 0)
@@ -108,7 +109,7 @@ class CursorPaginator:
         cursor = Annotated[str | None, PydanticField(description="The next or previous value of a list response")]
         return {"cursor": (cursor, None)}
 
-    def _encode(self, direction: str, ordering: str, order: Order, row: Any) -> str:
+    def _encode(self, direction: str, ordering: str, order: Order, row: object) -> str:
         values = [self._adapters[column.key].dump_python(getattr(row, column.key), mode="json") for column, _ in order]
         raw = orjson.dumps({"d": direction, "o": ordering, "k": values})
         return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
@@ -125,7 +126,7 @@ class CursorPaginator:
             raise RestError(400, "invalid cursor") from None
         return direction, keys
 
-    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Any, order: Order) -> dict[str, Any]:
+    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]:
         size = self.page_size
         ordering = endpoint.params.get("ordering") or ""
         cursor = endpoint.params.get("cursor")

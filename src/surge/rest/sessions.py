@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+if TYPE_CHECKING:
+    from surge.database.sql import SqlDatabase
 
 __all__ = ["get_async_session"]
 
 
 @asynccontextmanager
-async def get_async_session(source: Any) -> AsyncIterator[AsyncSession]:
+async def get_async_session(source: SqlDatabase | AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A session of ``source`` (a SqlDatabase or an AsyncEngine): committed when the block
     ends normally, rolled back when it raises, always closed."""
     if isinstance(source, AsyncEngine):

@@ -11,28 +11,36 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from surge._imports import import_string
-from surge.exceptions.config import ImproperlyConfigured, MissingDependency
-from surge.rest._yaml_schema import AuthSpec, EndpointSpec, FieldSpec, RestYaml
+from surge.exceptions.config import ImproperlyConfigured
+from surge.extension import require
+from surge.rest._yaml_schema import AuthSpec, EndpointSpec, FieldSpec, MethodSpec, RestYaml, Verb
 from surge.rest.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from surge.app import Surge
+    from surge.config import BaseConfig
+    from surge.rest.options import RestAuthentication
 
 __all__ = ["app_from_yaml", "load_yaml", "substitute_env"]
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _NAMED = {
-    "JWTAuthentication": "surge.rest.authentication:JWTAuthentication",
-    "BasicAuthentication": "surge.rest.authentication:BasicAuthentication",
+    "JWTAuthentication": "surge.rest.authentication:RestJWTAuthentication",
+    "BasicAuthentication": "surge.rest.authentication:RestBasicAuthentication",
+    "RestJWTAuthentication": "surge.rest.authentication:RestJWTAuthentication",
+    "RestBasicAuthentication": "surge.rest.authentication:RestBasicAuthentication",
     "AllowAny": "surge.rest.authentication:AllowAny",
     "IsAuthenticated": "surge.rest.authentication:IsAuthenticated",
     "IsAdminUser": "surge.rest.authentication:IsAdminUser",
 }
 
 
-def substitute_env(value: Any, environ: Mapping[str, str], where: str = "") -> Any:
+def substitute_env(value: object, environ: Mapping[str, str], where: str = "") -> Any:
     """``value`` with every ``${VAR}`` / ``${VAR:-default}`` in its strings replaced.
 
     Raises:
@@ -57,7 +65,7 @@ def substitute_env(value: Any, environ: Mapping[str, str], where: str = "") -> A
     return value
 
 
-def _location(loc: tuple[Any, ...]) -> str:
+def _location(loc: tuple[int | str, ...]) -> str:
     """``("endpoints", 0, "fields", "price", "type")`` -> ``endpoints[0].fields.price.type``."""
     text = ""
     for part in loc:
@@ -77,10 +85,7 @@ def load_yaml(path: str | os.PathLike[str], environ: Mapping[str, str] | None = 
         ConfigurationError: unreadable file, YAML syntax error, unset variable, or a schema
             error (the message names each offending field).
     """
-    try:
-        import yaml
-    except ImportError:
-        raise MissingDependency("pyyaml", "rest") from None
+    yaml = require("yaml", "rest", package="pyyaml")
     try:
         with open(path, encoding="utf-8") as handle:
             raw = yaml.safe_load(handle)
@@ -153,8 +158,10 @@ def _field(spec: FieldSpec, where: str) -> tuple[Any, Any]:
     return annotation, info
 
 
-def _authentication(spec: AuthSpec | None, defaults: AuthSpec | None, methods: Any, where: str) -> Any:
-    from surge.rest.options import Authentication
+def _authentication(
+    spec: AuthSpec | None, defaults: AuthSpec | None, methods: list[Verb] | dict[Verb, MethodSpec | None] | None, where: str
+) -> RestAuthentication | None:
+    from surge.rest.options import RestAuthentication
 
     merged: dict[str, Any] = {}
     for source in (defaults, spec):
@@ -173,14 +180,14 @@ def _authentication(spec: AuthSpec | None, defaults: AuthSpec | None, methods: A
         permission = {verb: per_method.get(verb, permission) for verb in ("GET", "POST", "PUT", "PATCH", "DELETE")}
         permission = {verb: value for verb, value in permission.items() if value is not None}
     try:
-        return Authentication(backend=backend, permission=permission, rate_limiter=merged.get("rate_limiter"))
+        return RestAuthentication(backend=backend, permission=permission, rate_limiter=merged.get("rate_limiter"))
     except ValueError as exc:
         raise ConfigurationError(f"{where}.authentication.rate_limiter: {exc}") from None
 
 
 def _endpoint_class(document: RestYaml, spec: EndpointSpec, index: int) -> type:
     from surge.rest.endpoint import RestEndpoint
-    from surge.rest.options import Cache, Filtering, HttpMethod, Pagination, Serializer
+    from surge.rest.options import Filtering, HttpMethod, Pagination, RestCache, Serializer
 
     where = f"endpoints[{index}]"
     if spec.endpoint is not None:
@@ -206,7 +213,7 @@ def _endpoint_class(document: RestYaml, spec: EndpointSpec, index: int) -> type:
         attributes["serializer"] = Serializer(**meta.serializer.model_dump())
     cache = meta.cache or defaults.cache
     if cache is not None:
-        attributes["cache"] = Cache(cache.ttl)
+        attributes["cache"] = RestCache(cache.ttl)
     namespace: dict[str, Any] = {"__module__": __name__, "__qualname__": name, "Meta": type("Meta", (), attributes)}
     annotations: dict[str, Any] = {}
     for field_name, field_spec in spec.fields.items():
@@ -221,7 +228,7 @@ def _endpoint_class(document: RestYaml, spec: EndpointSpec, index: int) -> type:
         raise ConfigurationError(f"{where} ({spec.route}): {exc}") from None
 
 
-def app_from_yaml(path: str | os.PathLike[str], environ: Mapping[str, str] | None = None, **settings: Any) -> Any:
+def app_from_yaml(path: str | os.PathLike[str], environ: Mapping[str, str] | None = None, **settings: object) -> Surge[BaseConfig]:
     """A Surge app serving the resources the YAML file at ``path`` declares.
 
     Args:
@@ -232,11 +239,12 @@ def app_from_yaml(path: str | os.PathLike[str], environ: Mapping[str, str] | Non
         ConfigurationError: the file is invalid (naming the field), or a resource cannot be
             built (naming the endpoint).
     """
-    from surge import BaseConfig, Surge
+    from surge import BaseConfig
+    from surge.app import Surge
     from surge.database.sql import SqlDatabase
     from surge.middleware.base import MiddlewareBase
     from surge.rest.extension import RestApi
-    from surge.rest.middleware import Middleware
+    from surge.rest.middleware import RestMiddleware
 
     document = load_yaml(path, environ)
     config: dict[str, Any] = {"DEBUG": False, **document.settings, **settings}
@@ -248,8 +256,8 @@ def app_from_yaml(path: str | os.PathLike[str], environ: Mapping[str, str] | Non
         rest_config["LOGIN_VALIDATOR"] = document.login_validator
     if document.rate_limiter is not None:
         rest_config["RATE_LIMIT"] = document.rate_limiter
-    app_middleware: list[type] = []
-    rest_middleware: list[type] = []
+    app_middleware: list[type[MiddlewareBase]] = []
+    rest_middleware: list[type[RestMiddleware]] = []
     cors = document.cors_origins is not None
     for index, entry in enumerate(document.middleware):
         if entry == "CORSMiddleware":
@@ -258,17 +266,17 @@ def app_from_yaml(path: str | os.PathLike[str], environ: Mapping[str, str] | Non
         target = _resolve(entry, f"middleware[{index}]")
         if isinstance(target, type) and issubclass(target, MiddlewareBase):
             app_middleware.append(target)
-        elif isinstance(target, type) and issubclass(target, Middleware):
+        elif isinstance(target, type) and issubclass(target, RestMiddleware):
             rest_middleware.append(target)
         else:
             raise ConfigurationError(
-                f"middleware[{index}]: {entry!r} is neither a surge.rest.Middleware nor a surge MiddlewareBase subclass"
+                f"middleware[{index}]: {entry!r} is neither a surge.rest.RestMiddleware nor a surge MiddlewareBase subclass"
             )
     config.setdefault("CORS_ENABLED", cors)
     if document.cors_origins is not None:
         config.setdefault("CORS_ALLOW_ORIGINS", document.cors_origins)
     config["REST_API"] = rest_config
-    app = Surge("surge.rest.yaml", configs=BaseConfig(**config))
+    app: Surge[BaseConfig] = Surge("surge.rest.yaml", configs=BaseConfig(**config))
     for middleware in app_middleware:
         app.add_middleware(middleware)
     db = SqlDatabase()

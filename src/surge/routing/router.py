@@ -8,7 +8,7 @@ from typing import Any
 from surge.exceptions.http import MethodNotAllowed, NotFound
 from surge.routing.rules import Rule, parse_rule
 
-__all__ = ["Route", "Router"]
+__all__ = ["PathMethodNotAllowed", "Route", "Router"]
 
 
 @dataclass(slots=True, eq=False)
@@ -16,7 +16,8 @@ class Route:
     """One (method, rule) pair bound to an endpoint.
 
     ``handler`` is the compiled endpoint (set when the app compiles); ``info`` is what the
-    app knows about the endpoint (controller, function, spec) for OpenAPI and tooling.
+    app knows about the endpoint (controller, function, spec) for OpenAPI and tooling;
+    ``cors`` is the endpoint's CORS policy, compiled once (None: CORS off for it).
     """
 
     method: str
@@ -24,6 +25,19 @@ class Route:
     name: str
     handler: Any = None
     info: Any = None
+    cors: object = None
+
+
+class PathMethodNotAllowed(MethodNotAllowed):
+    """The path matched, but not for this method: carries the path's routes by method.
+
+    A CORS preflight (``OPTIONS``) reads the route of the method it asks about from here, so
+    answering it takes one router match.
+    """
+
+    def __init__(self, routes: dict[str, Route], allowed: list[str]) -> None:
+        super().__init__(allowed)
+        self.routes = routes
 
 
 @dataclass(slots=True)
@@ -104,7 +118,7 @@ class Router:
             if method == "HEAD":
                 route = entry.methods.get("GET")
             if route is None:
-                raise MethodNotAllowed(self.allowed_methods(entry))
+                raise PathMethodNotAllowed(entry.methods, self.allowed_methods(entry))
         return route, params  # type: ignore[return-value]
 
     def allowed_methods_for(self, path: str) -> list[str] | None:

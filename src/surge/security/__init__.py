@@ -3,6 +3,7 @@
 from surge.security._context import current_request
 from surge.security.csrf import (
     CSRF,
+    AuthCookieProvider,
     CSRFError,
     csrf_exempt,
     csrf_input,
@@ -29,6 +30,7 @@ from surge.security.tokens import OneTimeTokens
 
 __all__ = [
     "AllowedHosts",
+    "AuthCookieProvider",
     "CSRF",
     "CSRFError",
     "InvalidHost",

@@ -14,20 +14,22 @@ import base64
 import binascii
 import hmac
 import secrets
-from typing import TYPE_CHECKING, Any, ClassVar
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from markupsafe import Markup, escape
 from pydantic import BaseModel, ConfigDict, Field
 
 from surge.controller.spec import controller_spec, endpoint_spec
 from surge.exceptions.config import ImproperlyConfigured
-from surge.exceptions.http import BaseHttpException, Forbidden, NotFound
-from surge.extension import BaseExtension
-from surge.middleware.base import MiddlewareBase
+from surge.exceptions.http import Forbidden, NotFound
+from surge.extension import BaseExtension, find_extension
+from surge.middleware.base import MiddlewareBase, Next
+from surge.roles import MiddlewareProvider
 from surge.security._context import current_request
-from surge.security._lookup import find_extension
-from surge.security._respond import error_response
 from surge.security.sessions import Sessions
+from surge.templating import TemplateContextProvider
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -35,9 +37,11 @@ if TYPE_CHECKING:
     from surge.http.response import Response
 
 __all__ = [
+    "AuthCookieProvider",
     "CSRF",
     "CSRFConfig",
     "CSRFError",
+    "CSRFMiddleware",
     "CSRF_SESSION_KEY",
     "csrf_exempt",
     "csrf_input",
@@ -45,6 +49,8 @@ __all__ = [
     "rotate_csrf_token",
     "verify_csrf_token",
 ]
+
+_Target = TypeVar("_Target", bound=Callable[..., Any])  # an endpoint function or a controller class
 
 CSRF_SESSION_KEY = "_csrf_secret"
 _SECRET_BYTES = 32
@@ -123,70 +129,87 @@ def rotate_csrf_token(req: Request | None = None) -> None:
     (req or current_request()).session.pop(CSRF_SESSION_KEY, None)
 
 
-def csrf_exempt(target: Any) -> Any:
+def csrf_exempt(target: _Target) -> _Target:
     """Exclude an endpoint or a whole controller class from the CSRF check (e.g. a webhook)."""
     spec = controller_spec(target) if isinstance(target, type) else endpoint_spec(target)
     spec.extra["csrf_exempt"] = True
     return target
 
 
-class CSRF(BaseExtension):
+class AuthCookieProvider(ABC):
+    """The role of an extension whose cookies log users in: CSRF checks unsafe requests carrying them."""
+
+    @property
+    @abstractmethod
+    def auth_cookie_names(self) -> tuple[str, ...]:
+        """The names of the cookies that authenticate a request."""
+
+
+class CSRF(BaseExtension[CSRFConfig], MiddlewareProvider, TemplateContextProvider):
     """Checks the token on unsafe, cookie-authenticated requests; list it after Sessions."""
 
-    def __init__(self, configs_name: str | None = None) -> None:
-        super().__init__(configs_name)
-        self._config: CSRFConfig | None = None
+    config_model = CSRFConfig
 
-    def init_app(self, app: Surge) -> None:
-        """Validate ``CSRF``, install the check and the template helpers.
+    _config: CSRFConfig  # set by configure
+
+    def validate_config(self, app: Surge) -> CSRFConfig:
+        """Check that Sessions is listed before this extension, then validate ``CSRF``.
 
         Raises:
             ImproperlyConfigured: no Sessions extension listed before this one, or a bad key.
         """
         if find_extension(app, Sessions) is None:
             raise ImproperlyConfigured(f"{self.configs_name} keeps its secret in the session: list Sessions before it in EXTENSIONS")
-        config = self.load_config(app, CSRFConfig)
-        super().init_app(app)
+        return super().validate_config(app)
+
+    def configure(self, app: Surge, config: CSRFConfig) -> None:
+        """Keep the validated section."""
         self._config = config
-        if config.ENABLED:
-            app.add_middleware(type("CSRFMiddleware", (CSRFMiddleware,), {"extension": self}))
-        field_name = config.FORM_FIELD
 
-        def template_context(request: Request | None) -> dict[str, Any]:
-            if request is None:
-                return {}
-            return {
-                "csrf_token": lambda: csrf_token(request),
-                "csrf_input": lambda: csrf_input(request, field_name),
-            }
+    def middleware(self) -> Sequence[MiddlewareBase]:
+        """The check (none when ``ENABLED`` is off)."""
+        return (CSRFMiddleware(self.app, extension=self),) if self.config.ENABLED else ()
 
-        app.templates.add_context_processor(template_context)
+    def template_context(self, request: Request | None) -> Mapping[str, Any]:
+        """``csrf_token()`` and ``csrf_input()`` for the templates rendered for ``request``."""
+        if request is None:
+            return {}
+        field_name = self.config.FORM_FIELD
+        return {
+            "csrf_token": lambda: csrf_token(request),
+            "csrf_input": lambda: csrf_input(request, field_name),
+        }
 
     @property
     def config(self) -> CSRFConfig:
         """The validated ``CSRF`` section."""
-        if self._config is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
         return self._config
 
 
 class CSRFMiddleware(MiddlewareBase):
-    """The check itself; built once, at startup, when every extension is known."""
+    """The check itself; its cookie list is built when the chain is, once every extension is known."""
 
-    extension: ClassVar[CSRF]
-
-    def __init__(self, app: Surge, next_app: Any) -> None:
-        super().__init__(app, next_app)
-        config = self.extension.config
-        sessions = find_extension(app, Sessions)
-        assert sessions is not None  # checked in CSRF.init_app
-        names = {sessions.cookie_name, *config.COOKIE_NAMES}
-        for extension in app.extensions.values():
-            names.update(getattr(extension, "auth_cookie_names", ()))
-        self._cookies = tuple(sorted(names))
+    def __init__(self, app: Surge, *, extension: CSRF) -> None:
+        super().__init__(app)
+        self.extension = extension
+        config = extension.config
+        self._cookies: tuple[str, ...] = ()
         self._safe = frozenset(method.upper() for method in config.SAFE_METHODS)
         self._header = config.HEADER_NAME.lower()
         self._field = config.FORM_FIELD
+
+    def chain(self, next_app: Next) -> Next:
+        """Link the check, and collect the cookies that authenticate (extensions listed after CSRF too)."""
+        app = self.extension.app
+        sessions = find_extension(app, Sessions)
+        assert sessions is not None  # checked in CSRF.validate_config
+        names = {sessions.cookie_name, *self.extension.config.COOKIE_NAMES}
+        for extension in app.extensions.values():
+            if isinstance(extension, AuthCookieProvider):
+                names.update(extension.auth_cookie_names)
+        self._cookies = tuple(sorted(names))
+        return super().chain(next_app)
 
     async def middleware(self, req: Request) -> Response:
         if req.method in self._safe:
@@ -194,14 +217,10 @@ class CSRFMiddleware(MiddlewareBase):
         cookies = req.cookies
         if not any(name in cookies for name in self._cookies):
             return await self.next(req)
-        try:
-            token = await self._submitted_token(req)
-        except BaseHttpException as exc:
-            return await error_response(req, exc)
+        token = await self._submitted_token(req)
         if verify_csrf_token(req, token) or self._exempt(req):
             return await self.next(req)
-        message = "CSRF token missing" if not token else "CSRF token invalid"
-        return await error_response(req, CSRFError(message))
+        raise CSRFError("CSRF token missing" if not token else "CSRF token invalid")
 
     async def _submitted_token(self, req: Request) -> str | None:
         token = req.header(self._header)
@@ -214,7 +233,7 @@ class CSRFMiddleware(MiddlewareBase):
         """True for exempt endpoints and for paths no endpoint serves (the 404/405 follows)."""
         # PERF: routing again costs a lookup, paid only by requests that failed the check.
         try:
-            route, _ = self.app.router.match(req.method, req.path)
+            route, _ = self.extension.app.router.match(req.method, req.path)
         except NotFound:  # MethodNotAllowed is a NotFound
             return True
         info = route.info

@@ -9,19 +9,21 @@ opt-in. A header the handler set itself is left alone.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from surge.extension import BaseExtension
 from surge.middleware.base import MiddlewareBase
+from surge.roles import MiddlewareProvider
 
 if TYPE_CHECKING:
     from surge.app import Surge
     from surge.http.request import Request
     from surge.http.response import Response
 
-__all__ = ["SecurityHeaders", "SecurityHeadersConfig"]
+__all__ = ["SecurityHeaders", "SecurityHeadersConfig", "SecurityHeadersMiddleware"]
 
 
 class SecurityHeadersConfig(BaseModel):
@@ -41,18 +43,18 @@ class SecurityHeadersConfig(BaseModel):
     EXTRA: dict[str, str] = Field(default_factory=dict, description="More headers, e.g. Permissions-Policy")
 
 
-class SecurityHeaders(BaseExtension):
+class SecurityHeaders(BaseExtension[SecurityHeadersConfig], MiddlewareProvider):
     """Adds the configured headers to every HTTP response; list it first in EXTENSIONS."""
+
+    config_model = SecurityHeadersConfig
 
     def __init__(self, configs_name: str | None = None) -> None:
         super().__init__(configs_name)
         self.headers: tuple[tuple[str, str], ...] = ()
         self.hsts: str | None = None
 
-    def init_app(self, app: Surge) -> None:
-        """Validate ``SECURITY_HEADERS`` and install the middleware."""
-        config = self.load_config(app, SecurityHeadersConfig)
-        super().init_app(app)
+    def configure(self, app: Surge, config: SecurityHeadersConfig) -> None:
+        """Decide the headers once, from ``SECURITY_HEADERS``."""
         headers: list[tuple[str, str]] = []
         optional = (
             ("X-Content-Type-Options", config.X_CONTENT_TYPE_OPTIONS),
@@ -73,18 +75,21 @@ class SecurityHeaders(BaseExtension):
             if config.HSTS_PRELOAD:
                 hsts += "; preload"
             self.hsts = hsts
-        app.add_middleware(type("SecurityHeadersMiddleware", (SecurityHeadersMiddleware,), {"extension": self}))
+
+    def middleware(self) -> Sequence[MiddlewareBase]:
+        """The middleware that sets the headers."""
+        return (SecurityHeadersMiddleware(self.app, extension=self),)
 
 
 class SecurityHeadersMiddleware(MiddlewareBase):
     """Sets the headers after the rest of the app answered."""
 
-    extension: ClassVar[SecurityHeaders]
+    sees_error_responses = True  # its headers/cookie go on error responses too
 
-    def __init__(self, app: Surge, next_app: Any) -> None:
-        super().__init__(app, next_app)
-        self._headers = self.extension.headers
-        self._hsts = self.extension.hsts
+    def __init__(self, app: Surge, *, extension: SecurityHeaders) -> None:
+        super().__init__(app)
+        self._headers = extension.headers
+        self._hsts = extension.hsts
 
     async def middleware(self, req: Request) -> Response:
         response = await self.next(req)

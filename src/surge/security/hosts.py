@@ -9,20 +9,21 @@ links, redirects) and poisons caches. Patterns: ``"example.com"`` (exactly),
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from surge.exceptions.config import ImproperlyConfigured
 from surge.exceptions.http import BadRequest
-from surge.extension import BaseExtension
+from surge.extension import BaseExtension, NoConfig
 from surge.middleware.base import MiddlewareBase
-from surge.security._respond import error_response
+from surge.roles import MiddlewareProvider
 
 if TYPE_CHECKING:
     from surge.app import Surge
     from surge.http.request import Request
     from surge.http.response import Response
 
-__all__ = ["AllowedHosts", "InvalidHost", "host_allowed", "split_host"]
+__all__ = ["AllowedHosts", "AllowedHostsMiddleware", "InvalidHost", "host_allowed", "split_host"]
 
 _HOST = re.compile(r"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::(\d{1,5}))?$")
 
@@ -53,7 +54,7 @@ def host_allowed(host: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
-class AllowedHosts(BaseExtension):
+class AllowedHosts(BaseExtension[NoConfig], MiddlewareProvider):
     """Refuses requests whose Host is not in the top-level ``ALLOWED_HOSTS`` list.
 
     List it early in EXTENSIONS (right after SecurityHeaders, whose headers then reach the
@@ -64,8 +65,8 @@ class AllowedHosts(BaseExtension):
         super().__init__(configs_name or "ALLOWED_HOSTS")
         self.patterns: tuple[str, ...] = ()
 
-    def init_app(self, app: Surge) -> None:
-        """Read ``ALLOWED_HOSTS`` and install the check.
+    def validate_config(self, app: Surge) -> NoConfig:
+        """Check ``ALLOWED_HOSTS`` (a list, not a section: it has no config model).
 
         Raises:
             ImproperlyConfigured: ``ALLOWED_HOSTS`` is missing, empty, or not a list of strings.
@@ -75,19 +76,23 @@ class AllowedHosts(BaseExtension):
             raise ImproperlyConfigured(
                 f'{self.configs_name} must be a non-empty list of host names, e.g. ["example.com", ".example.com"]'
             )
-        super().init_app(app)
-        self.patterns = tuple(item.strip().lower().rstrip(".") for item in raw)
-        app.add_middleware(type("AllowedHostsMiddleware", (AllowedHostsMiddleware,), {"extension": self}))
+        return super().validate_config(app)
+
+    def configure(self, app: Surge, config: NoConfig) -> None:
+        """Normalize the host patterns."""
+        self.patterns = tuple(item.strip().lower().rstrip(".") for item in app.get_conf(self.configs_name))
+
+    def middleware(self) -> Sequence[MiddlewareBase]:
+        """The check."""
+        return (AllowedHostsMiddleware(self.app, extension=self),)
 
 
 class AllowedHostsMiddleware(MiddlewareBase):
     """The check, before anything else."""
 
-    extension: ClassVar[AllowedHosts]
-
-    def __init__(self, app: Surge, next_app: Any) -> None:
-        super().__init__(app, next_app)
-        self._patterns = self.extension.patterns
+    def __init__(self, app: Surge, *, extension: AllowedHosts) -> None:
+        super().__init__(app)
+        self._patterns = extension.patterns
         self._any = "*" in self._patterns
 
     async def middleware(self, req: Request) -> Response:
@@ -95,5 +100,5 @@ class AllowedHostsMiddleware(MiddlewareBase):
             raw = req.header(b"host")
             host = split_host(raw) if raw else None
             if host is None or not host_allowed(host, self._patterns):
-                return await error_response(req, InvalidHost())
+                raise InvalidHost()
         return await self.next(req)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from surge.security._optional import require
+from surge.extension import require
 from surge.security.stores import SecurityStore
 
 __all__ = ["generate_totp_secret", "totp_now", "totp_provisioning_uri", "verify_totp", "verify_totp_once"]
 
 
 def _pyotp() -> Any:
-    return require("pyotp", "pyotp", "auth")
+    return require("pyotp", "auth")
 
 
 def generate_totp_secret() -> str:

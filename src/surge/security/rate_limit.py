@@ -10,28 +10,39 @@ carries ``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset`` and
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from surge.controller.spec import CallNext, add_endpoint_wrapper
 from surge.exceptions.config import ImproperlyConfigured
 from surge.exceptions.http import TooManyRequests
-from surge.extension import BaseExtension
+from surge.extension import BaseExtension, find_extension
 from surge.http.response import Response
 from surge.middleware.base import MiddlewareBase
-from surge.security._lookup import find_extension
-from surge.security._respond import error_response
+from surge.roles import MiddlewareProvider
 from surge.security.limits import Limit, parse_limit
 from surge.security.stores import SecurityStore, create_store
+from surge.types import HandlerKwargs
 
 if TYPE_CHECKING:
     from surge.app import Surge
+    from surge.controller.context import CompileContext
     from surge.http.request import Request
 
-__all__ = ["RateLimitExceeded", "RateLimiter", "RateLimiterConfig", "rate_limit"]
+__all__ = [
+    "GlobalRateLimitMiddleware",
+    "KeyFunction",
+    "RateLimitExceeded",
+    "RateLimiter",
+    "RateLimiterConfig",
+    "rate_limit",
+]
 
 KeyFunction = Callable[["Request"], str]
+"""A custom counter key: the request -> the key its hits count under."""
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class RateLimitExceeded(TooManyRequests):
@@ -69,47 +80,69 @@ def _identity(user: Any) -> str:
     return str(user)
 
 
-class RateLimiter(BaseExtension):
+def _default_limits(section: str, config: RateLimiterConfig) -> tuple[Limit, ...]:
+    """``DEFAULT_LIMITS`` parsed.
+
+    Raises:
+        ImproperlyConfigured: a malformed limit, named with its index.
+    """
+    limits = []
+    for index, text in enumerate(config.DEFAULT_LIMITS):
+        try:
+            limits.append(parse_limit(text))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{section}.DEFAULT_LIMITS.{index}: {exc}") from None
+    return tuple(limits)
+
+
+class RateLimiter(BaseExtension[RateLimiterConfig], MiddlewareProvider):
     """Counts hits and refuses the ones over the limit."""
+
+    config_model = RateLimiterConfig
+
+    _config: RateLimiterConfig  # set by configure
+    _store: SecurityStore
 
     def __init__(self, configs_name: str | None = None) -> None:
         super().__init__(configs_name)
-        self._config: RateLimiterConfig | None = None
-        self._store: SecurityStore | None = None
         self.default_limits: tuple[Limit, ...] = ()
 
-    def init_app(self, app: Surge) -> None:
-        """Validate ``RATE_LIMITER``, open the store, install the global limits.
+    def validate_config(self, app: Surge) -> RateLimiterConfig:
+        """Validate ``RATE_LIMITER``, its limits included.
 
         Raises:
             ImproperlyConfigured: a key is invalid (a malformed limit is named with its index).
         """
-        config = self.load_config(app, RateLimiterConfig)
-        limits = []
-        for index, text in enumerate(config.DEFAULT_LIMITS):
-            try:
-                limits.append(parse_limit(text))
-            except ValueError as exc:
-                raise ImproperlyConfigured(f"{self.configs_name}.DEFAULT_LIMITS.{index}: {exc}") from None
-        super().init_app(app)
+        config = super().validate_config(app)
+        _default_limits(self.configs_name, config)
+        return config
+
+    def configure(self, app: Surge, config: RateLimiterConfig) -> None:
+        """Open the store and keep the global limits.
+
+        Raises:
+            ImproperlyConfigured: the redis backend without ``REDIS_URL``.
+        """
         self._config = config
-        self.default_limits = tuple(limits)
+        self.default_limits = _default_limits(self.configs_name, config)
         self._store = create_store(self.configs_name, config.BACKEND, config.REDIS_URL, config.KEY_PREFIX)
-        if config.ENABLED and limits:
-            app.add_middleware(type("GlobalRateLimitMiddleware", (GlobalRateLimitMiddleware,), {"extension": self}))
+
+    def middleware(self) -> Sequence[MiddlewareBase]:
+        """``DEFAULT_LIMITS`` on every request (no middleware without limits, or when disabled)."""
+        if self.config.ENABLED and self.default_limits:
+            return (GlobalRateLimitMiddleware(self.app, extension=self),)
+        return ()
 
     @property
     def config(self) -> RateLimiterConfig:
         """The validated ``RATE_LIMITER`` section."""
-        if self._config is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
         return self._config
 
     @property
     def store(self) -> SecurityStore:
         """Where the counters live."""
-        if self._store is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
         return self._store
 
     def client_ip(self, req: Request) -> str:
@@ -164,14 +197,13 @@ class RateLimiter(BaseExtension):
             raise RateLimitExceeded(headers={**headers, "Retry-After": str(retry_after)})
         return headers
 
-    def limit(self, *limits: str, key: str | KeyFunction = "ip", scope: str | None = None) -> Callable[[Any], Any]:
+    def limit(self, *limits: str, key: str | KeyFunction = "ip", scope: str | None = None) -> Callable[[_F], _F]:
         """:func:`rate_limit`, spelled as a method of the extension."""
         return rate_limit(*limits, key=key, scope=scope)
 
     async def shutdown(self) -> None:
         """Close the store's connections."""
-        if self._store is not None:
-            await self._store.close()
+        await self.store.close()
 
 
 class _RateLimitStep:
@@ -187,15 +219,20 @@ class _RateLimitStep:
         self.scope = scope
         self.where = where
 
-    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
-        limiter = find_extension(app, RateLimiter)
+    def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
+        """Bind to the app's RateLimiter (once, at startup).
+
+        Raises:
+            ImproperlyConfigured: the app has no RateLimiter.
+        """
+        limiter = find_extension(ctx, RateLimiter)
         if limiter is None:
             raise ImproperlyConfigured(f"@rate_limit on {self.where} needs the RateLimiter extension in EXTENSIONS")
         if not limiter.config.ENABLED:
             return call_next
         limits, key, scope = self.limits, self.key, self.scope
 
-        async def limited(req: Request, kwargs: dict[str, Any]) -> Any:
+        async def limited(req: Request, kwargs: HandlerKwargs) -> Any:
             headers = await limiter.check(scope, limiter.key_for(req, key), limits)
             result = await call_next(req, kwargs)
             if headers:
@@ -206,7 +243,7 @@ class _RateLimitStep:
         return limited
 
 
-def rate_limit(*limits: str, key: str | KeyFunction = "ip", scope: str | None = None) -> Callable[[Any], Any]:
+def rate_limit(*limits: str, key: str | KeyFunction = "ip", scope: str | None = None) -> Callable[[_F], _F]:
     """Limit how often an endpoint may be called.
 
     Args:
@@ -219,7 +256,7 @@ def rate_limit(*limits: str, key: str | KeyFunction = "ip", scope: str | None = 
         ImproperlyConfigured: no limit, a malformed one, or an unknown key.
     """
 
-    def decorator(func: Any) -> Any:
+    def decorator(func: _F) -> _F:
         where = f"{func.__module__}.{func.__qualname__}"
         if not limits:
             raise ImproperlyConfigured(f"@rate_limit on {where}: give at least one limit, e.g. '10/minute'")
@@ -229,7 +266,8 @@ def rate_limit(*limits: str, key: str | KeyFunction = "ip", scope: str | None = 
             parsed = tuple(parse_limit(text) for text in limits)
         except ValueError as exc:
             raise ImproperlyConfigured(f"@rate_limit on {where}: {exc}") from None
-        return add_endpoint_wrapper(func, _RateLimitStep(parsed, key, scope or where, where))
+        add_endpoint_wrapper(func, _RateLimitStep(parsed, key, scope or where, where))
+        return func
 
     return decorator
 
@@ -237,20 +275,18 @@ def rate_limit(*limits: str, key: str | KeyFunction = "ip", scope: str | None = 
 class GlobalRateLimitMiddleware(MiddlewareBase):
     """``DEFAULT_LIMITS`` on every request, per client IP (before routing: 404s count too)."""
 
-    extension: ClassVar[RateLimiter]
+    sees_error_responses = True  # its headers/cookie go on error responses too
 
-    def __init__(self, app: Surge, next_app: Any) -> None:
-        super().__init__(app, next_app)
-        self._exempt = tuple(self.extension.config.EXEMPT_PATHS)
+    def __init__(self, app: Surge, *, extension: RateLimiter) -> None:
+        super().__init__(app)
+        self.extension = extension
+        self._exempt = tuple(extension.config.EXEMPT_PATHS)
 
     async def middleware(self, req: Request) -> Response:
         limiter = self.extension
         if self._exempt and req.path.startswith(self._exempt):
             return await self.next(req)
-        try:
-            headers = await limiter.check("global", "ip:" + limiter.client_ip(req), limiter.default_limits)
-        except RateLimitExceeded as exc:
-            return await error_response(req, exc)
+        headers = await limiter.check("global", "ip:" + limiter.client_ip(req), limiter.default_limits)
         response = await self.next(req)
         for name, value in headers.items():
             response.headers.setdefault(name, value)

@@ -6,7 +6,7 @@ import secrets
 import time
 from typing import Any
 
-__all__ = ["Session"]
+__all__ = ["Session", "new_session_id"]
 
 
 def new_session_id() -> str:

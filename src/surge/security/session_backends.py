@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from surge.security._optional import require
+from surge.extension import require
 from surge.security.session import Session
 from surge.security.stores import SecurityStore
 
@@ -18,7 +18,7 @@ __all__ = ["CookieSessionBackend", "SessionBackend", "StoreSessionBackend"]
 
 
 def _signer(secret_key: str, salt: str) -> Any:
-    itsdangerous = require("itsdangerous", "itsdangerous", "auth")
+    itsdangerous = require("itsdangerous", "auth")
     return itsdangerous.Signer(secret_key, salt=salt)
 
 
@@ -80,7 +80,7 @@ class CookieSessionBackend(SessionBackend):
     def __init__(self, secret_key: str, lifetime: int) -> None:
         super().__init__(lifetime)
         self._signer = _signer(secret_key, "surge.sessions.cookie")
-        self._bad = require("itsdangerous", "itsdangerous", "auth").BadSignature
+        self._bad = require("itsdangerous", "auth").BadSignature
 
     async def load(self, cookie_value: str | None) -> Session:
         if not cookie_value:
@@ -112,7 +112,7 @@ class StoreSessionBackend(SessionBackend):
         super().__init__(lifetime)
         self.store = store
         self._signer = _signer(secret_key, "surge.sessions.id")
-        self._bad = require("itsdangerous", "itsdangerous", "auth").BadSignature
+        self._bad = require("itsdangerous", "auth").BadSignature
 
     async def load(self, cookie_value: str | None) -> Session:
         if not cookie_value:

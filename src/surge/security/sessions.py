@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from surge.exceptions.config import ImproperlyConfigured
 from surge.extension import BaseExtension
 from surge.middleware.base import MiddlewareBase
+from surge.roles import MiddlewareProvider
 from surge.security._context import request_var
 from surge.security.flash import get_flashed_messages
 from surge.security.session import Session
 from surge.security.session_backends import CookieSessionBackend, SessionBackend, StoreSessionBackend
 from surge.security.stores import create_store
+from surge.templating import TemplateContextProvider
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -45,44 +48,60 @@ class SessionsConfig(BaseModel):
     COOKIE_SAMESITE: Literal["Lax", "Strict", "None"] = "Lax"
 
 
-class Sessions(BaseExtension):
+class Sessions(BaseExtension[SessionsConfig], MiddlewareProvider, TemplateContextProvider):
     """Loads the session before each request and saves it after, when it changed.
 
     List it in EXTENSIONS before the extensions that use the session (CSRF, session-based
-    authentication). Its middleware also makes ``get_flashed_messages()`` available to
-    templates.
+    authentication). It also makes ``get_flashed_messages()`` available to templates.
     """
 
-    def __init__(self, configs_name: str | None = None) -> None:
-        super().__init__(configs_name)
-        self._config: SessionsConfig | None = None
-        self._backend: SessionBackend | None = None
+    config_model = SessionsConfig
 
-    def init_app(self, app: Surge) -> None:
-        """Validate ``SESSIONS``, pick the backend, install the middleware.
+    _config: SessionsConfig  # set by configure
+    _backend: SessionBackend
+
+    def validate_config(self, app: Surge) -> SessionsConfig:
+        """Check ``SECRET_KEY``, then validate ``SESSIONS``.
 
         Raises:
             ImproperlyConfigured: ``SECRET_KEY`` missing or a key of ``SESSIONS`` invalid.
         """
-        secret = app.get_conf("SECRET_KEY", None)
-        if not secret:
+        if not app.get_conf("SECRET_KEY", None):
             raise ImproperlyConfigured(f"SECRET_KEY must be set: {self.configs_name} signs the session cookie with it")
-        config = self.load_config(app, SessionsConfig)
-        super().init_app(app)
+        return super().validate_config(app)
+
+    def configure(self, app: Surge, config: SessionsConfig) -> None:
+        """Pick the backend.
+
+        Raises:
+            ImproperlyConfigured: the redis backend without ``REDIS_URL``.
+        """
+        secret = str(app.get_conf("SECRET_KEY"))
         self._config = config
         if config.BACKEND == "cookie":
-            self._backend = CookieSessionBackend(str(secret), config.LIFETIME)
+            self._backend = CookieSessionBackend(secret, config.LIFETIME)
         else:
             store = create_store(self.configs_name, config.BACKEND, config.REDIS_URL, config.KEY_PREFIX)
-            self._backend = StoreSessionBackend(str(secret), config.LIFETIME, store)
-        app.add_middleware(type("SessionMiddleware", (SessionMiddleware,), {"extension": self}))
-        app.templates.add_context_processor(_template_context)
+            self._backend = StoreSessionBackend(secret, config.LIFETIME, store)
+
+    def middleware(self) -> Sequence[MiddlewareBase]:
+        """The middleware that loads and saves the session around every HTTP request."""
+        return (SessionMiddleware(self.app, extension=self),)
+
+    def template_context(self, request: Request | None) -> Mapping[str, Any]:
+        """``get_flashed_messages`` for templates (an empty list outside a request)."""
+        if request is None:
+            return {"get_flashed_messages": _no_messages}
+
+        def flashed(with_categories: bool = False, category_filter: tuple[str, ...] | list[str] = ()) -> list[Any]:
+            return get_flashed_messages(with_categories, category_filter, req=request)
+
+        return {"get_flashed_messages": flashed}
 
     @property
     def config(self) -> SessionsConfig:
         """The validated ``SESSIONS`` section."""
-        if self._config is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
         return self._config
 
     @property
@@ -93,8 +112,7 @@ class Sessions(BaseExtension):
     @property
     def backend(self) -> SessionBackend:
         """Where sessions are kept."""
-        if self._backend is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
         return self._backend
 
     async def load(self, req: Request) -> Session:
@@ -138,8 +156,7 @@ class Sessions(BaseExtension):
 
     async def shutdown(self) -> None:
         """Close the store's connections."""
-        if self._backend is not None:
-            await self._backend.close()
+        await self.backend.close()
 
 
 def _add_vary(response: Response, value: str) -> None:
@@ -153,20 +170,18 @@ def _add_vary(response: Response, value: str) -> None:
         headers[key] = f"{current}, {value}"
 
 
-def _template_context(request: Request | None) -> dict[str, Any]:
-    if request is None:
-        return {"get_flashed_messages": lambda *args, **kwargs: []}
-
-    def flashed(with_categories: bool = False, category_filter: tuple[str, ...] | list[str] = ()) -> list[Any]:
-        return get_flashed_messages(with_categories, category_filter, req=request)
-
-    return {"get_flashed_messages": flashed}
+def _no_messages(*args: object, **kwargs: object) -> list[Any]:
+    return []
 
 
 class SessionMiddleware(MiddlewareBase):
     """Runs around every HTTP request: load, handle, render, save."""
 
-    extension: ClassVar[Sessions]
+    sees_error_responses = True  # its headers/cookie go on error responses too
+
+    def __init__(self, app: Surge, *, extension: Sessions) -> None:
+        super().__init__(app)
+        self.extension = extension
 
     async def middleware(self, req: Request) -> Response:
         extension = self.extension

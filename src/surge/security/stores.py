@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from surge.exceptions.config import ImproperlyConfigured
-from surge.security._optional import require
+from surge.extension import require
 
 __all__ = ["MemoryStore", "RedisStore", "SecurityStore", "create_store"]
 
@@ -54,10 +54,10 @@ class MemoryStore(SecurityStore):
     _PURGE_EVERY = 1024
 
     def __init__(self) -> None:
-        self._data: dict[str, tuple[Any, float]] = {}
+        self._data: dict[str, tuple[bytes | int, float]] = {}  # value (a counter for hit()), expiry
         self._writes = 0
 
-    def _live(self, key: str, now: float) -> Any:
+    def _live(self, key: str, now: float) -> bytes | int | None:
         item = self._data.get(key)
         if item is None:
             return None
@@ -66,7 +66,7 @@ class MemoryStore(SecurityStore):
             return None
         return item[0]
 
-    def _write(self, key: str, value: Any, expires_at: float, now: float) -> None:
+    def _write(self, key: str, value: bytes | int, expires_at: float, now: float) -> None:
         self._data[key] = (value, expires_at)
         self._writes += 1
         if self._writes % self._PURGE_EVERY == 0:
@@ -118,7 +118,7 @@ class RedisStore(SecurityStore):
     """A Redis-backed store (redis-py asyncio); the client is created on first use."""
 
     def __init__(self, url: str, prefix: str = "surge:") -> None:
-        self._redis = require("redis.asyncio", "redis", "redis")
+        self._redis = require("redis.asyncio", "redis")
         self.url = url
         self.prefix = prefix
         self._client: Any = None

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from surge.exceptions.config import ImproperlyConfigured
-from surge.extension import BaseExtension
-from surge.security._optional import require
+from surge.extension import BaseExtension, require
 from surge.security.stores import SecurityStore, create_store
 
 if TYPE_CHECKING:
@@ -36,39 +35,50 @@ class OneTimeTokensConfig(BaseModel):
     DEFAULT_EXPIRES_IN: int = Field(3600, gt=0, description="Default lifetime of a token, in seconds")
 
 
-class OneTimeTokens(BaseExtension):
+class OneTimeTokens(BaseExtension[OneTimeTokensConfig]):
     """Creates and checks one-time tokens (Atila's ``encode_ott`` / ``decode_ott`` / ``revoke_ott``)."""
 
-    def __init__(self, configs_name: str | None = None) -> None:
-        super().__init__(configs_name)
-        self._config: OneTimeTokensConfig | None = None
-        self._serializer: Any = None
-        self._bad: Any = None
-        self._store: SecurityStore | None = None
+    config_model = OneTimeTokensConfig
 
-    def init_app(self, app: Surge) -> None:
-        """Validate ``ONE_TIME_TOKENS`` and ``SECRET_KEY``; prepare the signer and the store.
+    _config: OneTimeTokensConfig  # set by configure
+    _serializer: Any  # an itsdangerous URLSafeSerializer (an optional dependency)
+    _bad: type[Exception]
+    _store: SecurityStore
+
+    def validate_config(self, app: Surge) -> OneTimeTokensConfig:
+        """Check ``SECRET_KEY``, then validate ``ONE_TIME_TOKENS``.
 
         Raises:
             ImproperlyConfigured: ``SECRET_KEY`` missing or a key of the section invalid.
         """
-        secret = app.get_conf("SECRET_KEY", None)
-        if not secret:
+        if not app.get_conf("SECRET_KEY", None):
             raise ImproperlyConfigured(f"SECRET_KEY must be set: {self.configs_name} signs tokens with it")
-        config = self.load_config(app, OneTimeTokensConfig)
-        super().init_app(app)
-        itsdangerous = require("itsdangerous", "itsdangerous", "auth")
+        return super().validate_config(app)
+
+    def configure(self, app: Surge, config: OneTimeTokensConfig) -> None:
+        """Prepare the signer and the store.
+
+        Raises:
+            MissingDependency: itsdangerous is not installed.
+            ImproperlyConfigured: the redis backend without ``REDIS_URL``.
+        """
+        itsdangerous = require("itsdangerous", "auth")
         self._config = config
-        self._serializer = itsdangerous.URLSafeSerializer(str(secret), salt="surge.one-time-token")
+        self._serializer = itsdangerous.URLSafeSerializer(str(app.get_conf("SECRET_KEY")), salt="surge.one-time-token")
         self._bad = itsdangerous.BadData
         self._store = create_store(self.configs_name, config.BACKEND, config.REDIS_URL, config.KEY_PREFIX)
 
     @property
     def store(self) -> SecurityStore:
         """Where used and revoked tokens are remembered."""
-        if self._store is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
         return self._store
+
+    @property
+    def _codec(self) -> Any:
+        """The itsdangerous serializer that signs the tokens with ``SECRET_KEY``."""
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
+        return self._serializer
 
     def create(self, data: Any, expires_in: int | None = None, purpose: str = "default") -> str:
         """A URL-safe token carrying ``data`` (JSON-serializable), valid ``expires_in`` seconds.
@@ -76,19 +86,23 @@ class OneTimeTokens(BaseExtension):
         ``purpose`` binds the token to one use case: a password-reset token is refused where
         an e-mail-confirmation token is expected.
         """
-        if self._serializer is None or self._config is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        serializer = self._codec
         lifetime = self._config.DEFAULT_EXPIRES_IN if expires_in is None else int(expires_in)
         payload = {"d": data, "p": purpose, "x": int(time.time()) + lifetime, "j": secrets.token_urlsafe(12)}
-        return self._serializer.dumps(payload)
+        return str(serializer.dumps(payload))
 
-    def _payload(self, token: str | None, purpose: str) -> dict[str, Any] | None:
-        if not token or self._serializer is None:
+    def _loads(self, token: str | None) -> object:
+        """The signed payload of ``token`` (None when missing or not genuine)."""
+        if not token:
             return None
+        serializer = self._codec
         try:
-            payload = self._serializer.loads(token)
+            return serializer.loads(token)
         except self._bad:
             return None
+
+    def _payload(self, token: str | None, purpose: str) -> dict[str, Any] | None:
+        payload = self._loads(token)
         if not isinstance(payload, dict) or payload.get("p") != purpose:
             return None
         expires = payload.get("x")
@@ -120,17 +134,11 @@ class OneTimeTokens(BaseExtension):
 
     async def revoke(self, token: str | None) -> None:
         """Make ``token`` invalid before it expires (no effect on malformed tokens)."""
-        if not token or self._serializer is None:
-            return
-        try:
-            payload = self._serializer.loads(token)
-        except self._bad:
-            return
+        payload = self._loads(token)
         if isinstance(payload, dict) and isinstance(payload.get("x"), int) and isinstance(payload.get("j"), str):
             ttl = max(1, int(payload["x"] - time.time()) + 1)
             await self.store.set(payload["j"], b"revoked", ttl)
 
     async def shutdown(self) -> None:
         """Close the store's connections."""
-        if self._store is not None:
-            await self._store.close()
+        await self.store.close()

@@ -14,7 +14,8 @@ import hashlib
 import os
 from typing import Any, Protocol
 
-from surge.exceptions.config import ImproperlyConfigured, MissingDependency
+from surge.exceptions.config import ImproperlyConfigured
+from surge.extension import require
 
 __all__ = ["FileLock", "LeaderLock", "PostgresAdvisoryLock", "lock_from_setting"]
 
@@ -121,10 +122,7 @@ def lock_from_setting(setting: str, name: str, section: str) -> LeaderLock:
     if not value:
         raise ImproperlyConfigured(f"{section}.LOCK must be a file path or a postgresql:// URL")
     if value.startswith(("postgresql:", "postgres:", "postgresql+")):
-        try:
-            import psycopg  # noqa: F401
-        except ImportError:
-            raise MissingDependency("psycopg", "scheduler") from None
+        require("psycopg", "scheduler")
         scheme, _, rest = value.partition("://")
         return PostgresAdvisoryLock(f"postgresql://{rest}", name)
     if value.startswith("file://"):

@@ -34,7 +34,7 @@ def deactivate(key: str, manager: TaskManager) -> None:
         del _active[key]
 
 
-async def run_method(manager_key: str, method_name: str, *args: Any, **kwargs: Any) -> Any:
+async def run_method(manager_key: str, method_name: str, *args: object, **kwargs: object) -> Any:
     """Run ``method_name`` of the active manager ``manager_key`` (sync methods in a thread).
 
     Raises:

@@ -7,11 +7,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from surge._imports import import_string
-from surge.exceptions.config import ImproperlyConfigured, MissingDependency
+from surge.exceptions.config import ImproperlyConfigured
+from surge.extension import require
 
 __all__ = ["TaskManagerConfig", "build_executors", "build_job_stores", "resolve_scheduler_class", "sync_database_url"]
-
-_SCHEDULER_PACKAGES = frozenset({"sqlalchemy", "psycopg"})  # installed by the "scheduler" extra
 
 
 class TaskManagerConfig(BaseModel):
@@ -80,19 +79,31 @@ def build_job_stores(raw: dict[str, Any] | None, section: str) -> dict[str, Any]
         elif isinstance(value, str) and value == "memory":
             stores[alias] = MemoryJobStore()
         elif isinstance(value, str) and "://" in value:
-            try:
-                from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-
-                stores[alias] = SQLAlchemyJobStore(url=sync_database_url(value))
-            except ImportError as exc:
-                if exc.name in _SCHEDULER_PACKAGES:
-                    raise MissingDependency(exc.name, "scheduler") from exc
-                raise ImproperlyConfigured(f"{where}: cannot create a SQLAlchemy job store: {exc}") from exc
+            stores[alias] = _sql_job_store(value, where)
         else:
             raise ImproperlyConfigured(
                 f"{where} must be a JobStore, a dict, 'memory' or a database URL, got {value!r}"
             )
     return stores
+
+
+def _sql_job_store(url: str, where: str) -> object:
+    """An APScheduler ``SQLAlchemyJobStore`` on the synchronous form of ``url``.
+
+    Raises:
+        MissingDependency: SQLAlchemy (or psycopg, for PostgreSQL) is not installed.
+        ImproperlyConfigured: the URL's driver cannot be loaded; the message names ``where``.
+    """
+    require("sqlalchemy", "scheduler")
+    sync_url = sync_database_url(url)
+    if sync_url.startswith("postgresql+psycopg://"):
+        require("psycopg", "scheduler")
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+    try:
+        return SQLAlchemyJobStore(url=sync_url)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"{where}: cannot create a SQLAlchemy job store: {exc}") from exc
 
 
 def build_executors(raw: dict[str, Any] | None, section: str) -> dict[str, Any]:
@@ -117,7 +128,7 @@ def build_executors(raw: dict[str, Any] | None, section: str) -> dict[str, Any]:
     return executors
 
 
-def resolve_scheduler_class(value: Any, section: str) -> type[Any]:
+def resolve_scheduler_class(value: object, section: str) -> type[Any]:
     """The scheduler class ``SCHEDULER`` names (default AsyncIOScheduler).
 
     Raises:

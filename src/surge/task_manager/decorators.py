@@ -12,7 +12,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 JOB_ATTR = "__surge_job__"
 
 
-def schedule_job(*args: Any, **kwargs: Any) -> Callable[[F], F]:
+def schedule_job(*args: object, **kwargs: object) -> Callable[[F], F]:
     """Run this method on a schedule: the arguments are those of APScheduler's ``add_job``.
 
     ``@schedule_job("interval", minutes=1, id="my_job")``, ``@schedule_job("cron",

@@ -9,8 +9,7 @@ import inspect
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-from surge.exceptions.config import MissingDependency
-from surge.extension import BaseExtension
+from surge.extension import BaseExtension, require
 from surge.task_manager import _runner
 from surge.task_manager._lock import LeaderLock, lock_from_setting
 from surge.task_manager.config import (
@@ -22,6 +21,7 @@ from surge.task_manager.config import (
 from surge.task_manager.decorators import JOB_ATTR
 
 if TYPE_CHECKING:
+    from apscheduler.events import JobExecutionEvent
     from apscheduler.job import Job
 
     from surge.app import Surge
@@ -36,7 +36,7 @@ async def _poll() -> None:
     """A no-op job: each run makes the scheduler re-read shared job stores."""
 
 
-class TaskManager(BaseExtension):
+class TaskManager(BaseExtension[TaskManagerConfig]):
     """Subclass it, decorate methods with ``@schedule_job``, list the instance in EXTENSIONS.
 
     Jobs run on the app's event loop (async methods) or in a thread (sync ones). Exceptions of
@@ -44,6 +44,8 @@ class TaskManager(BaseExtension):
     worker holding the lock runs scheduled jobs; the others keep their scheduler paused and
     take over when the holder dies.
     """
+
+    config_model = TaskManagerConfig
 
     def __init__(self, configs_name: str | None = None) -> None:
         super().__init__(configs_name or "TASK_MANAGER")
@@ -61,20 +63,26 @@ class TaskManager(BaseExtension):
                 self._defined_jobs.append((name, marker[0], marker[1]))
 
     # -- setup ------------------------------------------------------------------------------------
-    def init_app(self, app: Surge) -> None:
-        """Validate ``TASK_MANAGER`` and build the scheduler (started at app startup).
+    def validate_config(self, app: Surge) -> TaskManagerConfig:
+        """The section, validated; APScheduler must be installed before anything is registered.
 
         Raises:
             ImproperlyConfigured: a key is invalid; the message names it.
             MissingDependency: APScheduler is not installed.
         """
-        try:
-            import apscheduler  # noqa: F401
-        except ImportError:
-            raise MissingDependency("apscheduler", "scheduler") from None
-        super().init_app(app)
+        require("apscheduler", "scheduler")
+        return super().validate_config(app)
+
+    def configure(self, app: Surge, config: TaskManagerConfig) -> None:
+        """Build the scheduler (started at app startup).
+
+        Raises:
+            ImproperlyConfigured: a job store, executor, scheduler or lock is invalid; the
+                message names the key.
+            MissingDependency: a job store or lock needs a package of the ``scheduler`` extra.
+        """
         section = self.configs_name
-        config = self._config = self.load_config(app, TaskManagerConfig)
+        self._config = config
         scheduler_class = resolve_scheduler_class(config.SCHEDULER, section)
         options: dict[str, Any] = {
             "jobstores": build_job_stores(config.JOB_STORES, section),
@@ -94,8 +102,7 @@ class TaskManager(BaseExtension):
         Raises:
             RuntimeError: the extension is not initialized.
         """
-        if self._scheduler is None:
-            raise RuntimeError(f"{type(self).__name__} is not initialized: list it in EXTENSIONS")
+        self.app  # noqa: B018 - the one "bound to an app" check
         return self._scheduler
 
     @property
@@ -173,14 +180,14 @@ class TaskManager(BaseExtension):
                 self._set_leader(True)
                 self.scheduler.resume()
 
-    def _on_job_event(self, event: Any) -> None:
+    def _on_job_event(self, event: JobExecutionEvent) -> None:
         if getattr(event, "exception", None) is not None:
             self.app.logger.opt(exception=event.exception).error(f"Scheduled job {event.job_id!r} failed")
         else:
             self.app.logger.warning(f"Scheduled job {event.job_id!r} missed its run time {event.scheduled_run_time}")
 
     # -- scheduled jobs ---------------------------------------------------------------------------
-    def _job_target(self, func: Any, kwargs: dict[str, Any]) -> Any:
+    def _job_target(self, func: Callable[..., Any] | str, kwargs: dict[str, Any]) -> Callable[..., Any] | str:
         """Point jobs of this manager's methods at the module-level runner (storable)."""
         if inspect.ismethod(func) and func.__self__ is self:
             kwargs["args"] = (self.configs_name, func.__name__, *kwargs.get("args", ()))
@@ -201,7 +208,7 @@ class TaskManager(BaseExtension):
             elif existing.next_run_time != job.next_run_time:
                 job.modify(next_run_time=existing.next_run_time)
 
-    def add_job(self, func: Callable[..., Any] | str, *args: Any, **kwargs: Any) -> Job:
+    def add_job(self, func: Callable[..., Any] | str, *args: object, **kwargs: object) -> Job:
         """Add a job; the arguments are those of APScheduler's ``add_job``.
 
         With a persistent job store ``func`` must be importable (a module-level function, a
@@ -254,7 +261,7 @@ class TaskManager(BaseExtension):
 
     # -- background tasks -------------------------------------------------------------------------
     def run_background_task(
-        self, func: Callable[..., Any], *args: Any, **kwargs: Any
+        self, func: Callable[..., Any], *args: object, **kwargs: object
     ) -> asyncio.Task[Any] | concurrent.futures.Future[Any]:
         """Start ``func(*args, **kwargs)`` without waiting for it (sync functions run in a thread).
 

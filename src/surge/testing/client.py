@@ -12,12 +12,16 @@ from urllib.parse import urlsplit
 import httpx
 import orjson
 
+from surge.app import Surge
+from surge.exceptions.base import SurgeError
+from surge.types import ASGIApp, Message, Scope
+
 __all__ = ["LifespanFailed", "TestClient", "WebSocketDisconnect", "WebSocketTestSession"]
 
 _NOT_SET: Any = object()
 
 
-class LifespanFailed(RuntimeError):
+class LifespanFailed(SurgeError, RuntimeError):
     """The app reported ``lifespan.startup.failed`` (or shutdown failed); the message says why."""
 
 
@@ -27,11 +31,11 @@ class _Lifespan:
     (asgi-lifespan waits for its timeout when an app answers ``lifespan.startup.failed``.)
     """
 
-    def __init__(self, app: Any, timeout: float = 30) -> None:
+    def __init__(self, app: ASGIApp, timeout: float = 30) -> None:
         self.app = app
         self.timeout = timeout
-        self._to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._to_app: asyncio.Queue[Message] = asyncio.Queue()
+        self._from_app: asyncio.Queue[Message] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
@@ -60,7 +64,7 @@ class _Lifespan:
                 await asyncio.gather(self._task, return_exceptions=True)
 
 
-class WebSocketDisconnect(Exception):
+class WebSocketDisconnect(SurgeError):
     """The server closed the websocket; ``code`` and ``reason`` say how."""
 
     def __init__(self, code: int = 1000, reason: str = "") -> None:
@@ -72,11 +76,11 @@ class WebSocketDisconnect(Exception):
 class WebSocketTestSession:
     """One websocket connection to the app, driven from a test."""
 
-    def __init__(self, app: Any, scope: dict[str, Any]) -> None:
+    def __init__(self, app: ASGIApp, scope: Scope) -> None:
         self._app = app
         self._scope = scope
-        self._to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self._from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._to_app: asyncio.Queue[Message] = asyncio.Queue()
+        self._from_app: asyncio.Queue[Message] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self.accepted_subprotocol: str | None = None
 
@@ -99,7 +103,7 @@ class WebSocketTestSession:
             raise WebSocketDisconnect(message.get("code", 1000), message.get("reason", ""))
         self.accepted_subprotocol = message.get("subprotocol")
 
-    async def _next(self) -> dict[str, Any]:
+    async def _next(self) -> Message:
         return await asyncio.wait_for(self._from_app.get(), timeout=10)
 
     async def send_text(self, text: str) -> None:
@@ -114,7 +118,7 @@ class WebSocketTestSession:
         """Send a JSON text frame."""
         await self.send_text(orjson.dumps(data).decode())
 
-    async def receive(self) -> dict[str, Any]:
+    async def receive(self) -> Message:
         """The next message from the app.
 
         Raises:
@@ -159,7 +163,7 @@ class TestClient(httpx.AsyncClient):
 
     def __init__(
         self,
-        app: Any,
+        app: Surge,
         base_url: str = "http://testserver",
         lifespan: bool = True,
         dependency_overrides: dict[Any, Any] | None = None,

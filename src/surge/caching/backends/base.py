@@ -5,6 +5,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 if TYPE_CHECKING:
     from surge.app import Surge
 
@@ -60,6 +62,6 @@ class BaseCacheBackend(ABC):
         raw = app.get_conf(variable_prefix, None)
         if raw is None:
             return {}
-        if hasattr(raw, "model_dump"):
+        if isinstance(raw, BaseModel):
             raw = raw.model_dump()
         return dict(raw)

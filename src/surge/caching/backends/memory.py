@@ -11,7 +11,7 @@ from surge.caching.backends.base import BaseCacheBackend
 if TYPE_CHECKING:
     from surge.app import Surge
 
-__all__ = ["MemoryCacheBackend"]
+__all__ = ["DEFAULT_MAX_ENTRIES", "MemoryCacheBackend"]
 
 DEFAULT_MAX_ENTRIES = 1024
 

@@ -6,12 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 from surge.caching.backends._codec import decode_value, encode_value
 from surge.caching.backends.base import BaseCacheBackend
-from surge.exceptions.config import ImproperlyConfigured, MissingDependency
+from surge.exceptions.config import ImproperlyConfigured
+from surge.extension import require
 
 if TYPE_CHECKING:
     from surge.app import Surge
 
-__all__ = ["RedisCacheBackend"]
+__all__ = ["DEFAULT_KEY_PREFIX", "RedisCacheBackend"]
 
 DEFAULT_KEY_PREFIX = "surge:cache:"
 _CLEAR_BATCH = 500
@@ -47,10 +48,7 @@ class RedisCacheBackend(BaseCacheBackend):
         """
         from surge.caching.config import load_cache_config
 
-        try:
-            import redis.asyncio  # noqa: F401
-        except ImportError:
-            raise MissingDependency("redis", "cache") from None
+        require("redis.asyncio", "cache")
         config = load_cache_config(app, variable_prefix)
         if not config.REDIS_URL:
             raise ImproperlyConfigured(f"{variable_prefix}.REDIS_URL is required by RedisCacheBackend")
@@ -59,9 +57,8 @@ class RedisCacheBackend(BaseCacheBackend):
 
     async def connect(self) -> None:
         """Create the client and ping the server (raises when Redis is down)."""
-        import redis.asyncio as redis
-
         if self._client is None:
+            redis = require("redis.asyncio", "cache")
             self._client = redis.Redis.from_url(
                 self.url,
                 password=self.password,

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from surge.controller.spec import CallNext
-from surge.exceptions.config import ImproperlyConfigured
 
 if TYPE_CHECKING:
-    from surge.app import Surge
+    from surge.controller.context import CompileContext
     from surge.database.nosql.extension import NoSqlDatabase
     from surge.http.request import Request
+    from surge.types import HandlerKwargs
 
 __all__ = ["DatabaseStep"]
 
@@ -45,27 +45,24 @@ class DatabaseStep:
         parameters = inspect.signature(self._func).parameters
         return name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
 
-    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+    def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
         """The step's per-request callable (built once, at startup).
 
         Raises:
             ImproperlyConfigured: the NoSqlDatabase is not an extension of this app.
         """
         db = self._db
-        if db._app is not app:
-            raise ImproperlyConfigured(
-                f"{self._func.__qualname__} uses {db!r}, which is not in this app's EXTENSIONS"
-            )
+        ctx.require_extension(db, self._func.__qualname__)
         db_name = db.inject_name if self._accepted(db.inject_name) else None
         session_name = db.session_name if self._accepted(db.session_name) else None
         transactional = self._transactional
 
-        async def run(req: Request, kwargs: dict[str, Any], session: Any) -> Any:
+        async def run(req: Request, kwargs: HandlerKwargs, session: object) -> Any:
             if session_name is not None:
                 kwargs[session_name] = session
             return await call_next(req, kwargs)
 
-        async def step(req: Request, kwargs: dict[str, Any]) -> Any:
+        async def step(req: Request, kwargs: HandlerKwargs) -> Any:
             if db_name is not None:
                 kwargs[db_name] = db
             backend = db.backend
@@ -75,9 +72,7 @@ class DatabaseStep:
             if session is None:
                 return await run(req, kwargs, None)
             try:
-                return await backend.with_transaction(
-                    lambda session: run(req, kwargs, session), session=session
-                )
+                return await backend.with_transaction(lambda session: run(req, kwargs, session), session=session)
             finally:
                 ended = getattr(session, "end_session", None)
                 if ended is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -34,7 +34,7 @@ class NoSqlDatabaseConfig(BaseModel):
 
     @field_validator("BACKEND", mode="before")
     @classmethod
-    def _import_backend(cls, value: Any) -> Any:
+    def _import_backend(cls, value: object) -> object:
         if isinstance(value, str):
             try:
                 value = import_string(value, "BACKEND")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from surge.controller.spec import add_endpoint_wrapper
 from surge.database.nosql._steps import DatabaseStep
 from surge.database.nosql.backends.base import AsyncNoSqlBackendBase
-from surge.database.nosql.config import NoSqlDatabaseConfig, load_nosql_config
+from surge.database.nosql.config import NoSqlDatabaseConfig
 from surge.extension import BaseExtension
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ __all__ = ["NoSqlDatabase"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class NoSqlDatabase(BaseExtension):
+class NoSqlDatabase(BaseExtension[NoSqlDatabaseConfig]):
     """The seed's NoSQL extension: config ``NOSQL_DATABASE``, backend chosen by ``BACKEND``.
 
     The query methods forward to the backend, so one-off calls need no decorator:
@@ -32,6 +32,9 @@ class NoSqlDatabase(BaseExtension):
             ``MY_NOSQL_DATABASE``).
     """
 
+    config_model = NoSqlDatabaseConfig
+    config_required = True
+
     def __init__(self, db_name: str = "nosql", configs_name: str | None = None, variable_prefix: str = "") -> None:
         super().__init__(configs_name or f"{variable_prefix}NOSQL_DATABASE")
         self.__db_name__ = db_name
@@ -39,16 +42,10 @@ class NoSqlDatabase(BaseExtension):
         self._backend: AsyncNoSqlBackendBase | None = None
         self._config: NoSqlDatabaseConfig | None = None
 
-    def init_app(self, app: Surge) -> None:
-        """Validate the section and build the backend (connected at startup).
-
-        Raises:
-            ImproperlyConfigured: the section is missing or a key is invalid; the message
-                names ``NOSQL_DATABASE.KEY``.
-        """
-        super().init_app(app)
-        self._config = load_nosql_config(app, self.configs_name)
-        self._backend = self._config.BACKEND.configure_from_app(app, self.configs_name)
+    def configure(self, app: Surge, config: NoSqlDatabaseConfig) -> None:
+        """Build the backend (connected at startup)."""
+        self._config = config
+        self._backend = config.BACKEND.configure_from_app(app, self.configs_name)
 
     async def startup(self) -> None:
         """Connect the backend."""
@@ -108,7 +105,7 @@ class NoSqlDatabase(BaseExtension):
         """The backend's native collection handle."""
         return self.backend.get_collection(name)
 
-    async def find_one(self, collection: str, filter: Mapping[str, Any], **kwargs: Any) -> Any:
+    async def find_one(self, collection: str, filter: Mapping[str, Any], **kwargs: object) -> Any:
         """The first document matching ``filter``, or None."""
         return await self.backend.find_one(collection, filter, **kwargs)
 
@@ -116,11 +113,11 @@ class NoSqlDatabase(BaseExtension):
         """Documents matching ``filter`` (``limit``, ``skip``, ``sort``, ``session`` accepted)."""
         return await self.backend.find_many(collection, filter, **kwargs)
 
-    async def insert_one(self, collection: str, doc: Mapping[str, Any], **kwargs: Any) -> Any:
+    async def insert_one(self, collection: str, doc: Mapping[str, Any], **kwargs: object) -> Any:
         """Insert one document; the result has ``inserted_id``."""
         return await self.backend.insert_one(collection, doc, **kwargs)
 
-    async def insert_many(self, collection: str, docs: Iterable[Mapping[str, Any]], **kwargs: Any) -> Any:
+    async def insert_many(self, collection: str, docs: Iterable[Mapping[str, Any]], **kwargs: object) -> Any:
         """Insert documents; the result has ``inserted_ids``."""
         return await self.backend.insert_many(collection, docs, **kwargs)
 
@@ -130,11 +127,11 @@ class NoSqlDatabase(BaseExtension):
         """Update the first match with operators (``$set``, ``$inc``, ...); ``upsert`` accepted."""
         return await self.backend.update_one(collection, filter, update, **kwargs)
 
-    async def delete_one(self, collection: str, filter: Mapping[str, Any], **kwargs: Any) -> Any:
+    async def delete_one(self, collection: str, filter: Mapping[str, Any], **kwargs: object) -> Any:
         """Delete the first match; the result has ``deleted_count``."""
         return await self.backend.delete_one(collection, filter, **kwargs)
 
-    async def aggregate(self, collection: str, pipeline: Iterable[Mapping[str, Any]], **kwargs: Any) -> list[Any]:
+    async def aggregate(self, collection: str, pipeline: Iterable[Mapping[str, Any]], **kwargs: object) -> list[Any]:
         """Run an aggregation pipeline."""
         return await self.backend.aggregate(collection, pipeline, **kwargs)
 

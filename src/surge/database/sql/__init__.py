@@ -3,12 +3,11 @@
 Needs the ``sql`` extra (SQLAlchemy 2 async, aiosqlite, asyncpg, Alembic).
 """
 
-from surge.exceptions.config import MissingDependency as _MissingDependency
+# ruff: noqa: E402 - the extra is checked before anything imports sqlalchemy
 
-try:
-    import sqlalchemy  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise _MissingDependency("sqlalchemy", "sql") from exc
+from surge.extension import require as _require
+
+_require("sqlalchemy", "sql")  # a missing extra says: pip install "surge[sql]"
 
 from sqlalchemy.ext.asyncio import AsyncSession
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import MetaData, event
@@ -15,9 +16,11 @@ from surge.database.sql.config import SqlDatabaseConfig
 from surge.database.sql.errors import install_error_handlers
 from surge.database.sql.sessions import ManagedSession, ReadOnlySession, ReadOnlySyncSession
 from surge.exceptions.config import ImproperlyConfigured, MissingDependency
-from surge.extension import BaseExtension
+from surge.extension import BaseExtension, require
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine.interfaces import DBAPIConnection
+
     from surge.app import Surge
 
 __all__ = ["SqlDatabase"]
@@ -27,13 +30,23 @@ F = TypeVar("F", bound=Callable[..., Any])
 _SURGE_DRIVERS = frozenset({"aiosqlite", "asyncpg"})  # installed by the "sql" extra
 
 
-def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
+def _enable_sqlite_foreign_keys(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
-class SqlDatabase(BaseExtension):
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """What ``configure`` builds for the app: the section, the engine and its session factories."""
+
+    config: SqlDatabaseConfig
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    readonly_sessions: async_sessionmaker[AsyncSession]
+
+
+class SqlDatabase(BaseExtension[SqlDatabaseConfig]):
     """One SQL database: engine, session factory and the session decorators.
 
     Args:
@@ -44,33 +57,35 @@ class SqlDatabase(BaseExtension):
     second ``SqlDatabase`` (another ``configs_name`` and ``db_name``) for a second database.
     """
 
+    config_model = SqlDatabaseConfig
+
     def __init__(self, db_name: str = "db", configs_name: str = "SQL_DATABASE") -> None:
         super().__init__(configs_name)
         self._db_name = db_name
-        self._config: SqlDatabaseConfig | None = None
-        self._engine: AsyncEngine | None = None
-        self._factory: async_sessionmaker[AsyncSession] | None = None
-        self._readonly_factory: async_sessionmaker[AsyncSession] | None = None
+        self._bound: _Bound | None = None
 
     # -- setup ------------------------------------------------------------------------------
-    def init_app(self, app: Surge) -> None:
-        """Validate the config section and build the engine (it connects at startup).
+    def configure(self, app: Surge, config: SqlDatabaseConfig) -> None:
+        """Build the engine (it connects at startup) and install the database error responses.
 
         Raises:
-            ImproperlyConfigured: a key is invalid, the URL is malformed, names an unknown
-                dialect or a sync driver; the message names ``SECTION.KEY``.
+            ImproperlyConfigured: the URL is malformed, names an unknown dialect or a sync
+                driver; the message names ``SECTION.DATABASE_URI``.
             MissingDependency: the URL's driver is not installed.
         """
-        config = self.load_config(app, SqlDatabaseConfig)
         engine = self._create_engine(config)
-        super().init_app(app)
-        self._config = config
-        self._engine = engine
-        self._factory = async_sessionmaker(engine, expire_on_commit=False)
-        self._readonly_factory = async_sessionmaker(
-            engine, expire_on_commit=False, sync_session_class=ReadOnlySyncSession
+        self._bound = _Bound(
+            config,
+            engine,
+            async_sessionmaker(engine, expire_on_commit=False),
+            async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ReadOnlySyncSession),
         )
         install_error_handlers(app)
+
+    def _state(self) -> _Bound:
+        self.app  # noqa: B018 - the one "bound to an app" check
+        assert self._bound is not None  # configure() sets it right after binding
+        return self._bound
 
     def _create_engine(self, config: SqlDatabaseConfig) -> AsyncEngine:
         key = f"{self.configs_name}.DATABASE_URI"
@@ -97,18 +112,20 @@ class SqlDatabase(BaseExtension):
         pre_ping = config.POOL_PRE_PING
         # PERF: a ping per checkout costs a thread hop on aiosqlite and protects nothing there.
         options.setdefault("pool_pre_ping", pre_ping if pre_ping is not None else url.get_backend_name() != "sqlite")
+        if url.get_driver_name() in _SURGE_DRIVERS:
+            try:
+                require(url.get_driver_name(), "sql")
+            except MissingDependency as error:
+                error.args = (f"{key} ({url.drivername}): {error.args[0]}",)
+                raise
         try:
             engine = create_async_engine(url, **options)
         except NoSuchModuleError:
             raise ImproperlyConfigured(
                 f"{key}: unknown database dialect {url.drivername!r} in {shown}"
             ) from None
-        except ImportError as exc:
+        except ImportError as exc:  # a driver that no Surge extra installs
             package = exc.name or url.get_driver_name()
-            if package in _SURGE_DRIVERS:
-                error: ImproperlyConfigured = MissingDependency(package, "sql")
-                error.args = (f"{key} ({url.drivername}): {error.args[0]}",)
-                raise error from exc
             raise ImproperlyConfigured(
                 f"{key}: the driver of {url.drivername!r} is not installed ({exc}); install the {package!r} package"
             ) from exc
@@ -145,8 +162,8 @@ class SqlDatabase(BaseExtension):
 
     async def shutdown(self) -> None:
         """Close every pooled connection."""
-        if self._engine is not None:
-            await self._engine.dispose()
+        if self._bound is not None:
+            await self._bound.engine.dispose()
 
     # -- what the app and handlers use --------------------------------------------------------
     @property
@@ -157,9 +174,7 @@ class SqlDatabase(BaseExtension):
     @property
     def config(self) -> SqlDatabaseConfig:
         """The validated config section."""
-        if self._config is None:
-            raise self._not_initialized()
-        return self._config
+        return self._state().config
 
     @property
     def session_name(self) -> str:
@@ -174,9 +189,7 @@ class SqlDatabase(BaseExtension):
     @property
     def engine(self) -> AsyncEngine:
         """The async engine."""
-        if self._engine is None:
-            raise self._not_initialized()
-        return self._engine
+        return self._state().engine
 
     @property
     def models(self) -> list[type]:
@@ -193,25 +206,24 @@ class SqlDatabase(BaseExtension):
                 found.append(metadata)
         return found
 
-    def _not_initialized(self) -> RuntimeError:
-        return RuntimeError(
-            f"SqlDatabase {self._db_name!r} ({self.configs_name}) is not initialized: list it in EXTENSIONS"
-        )
+    def sessionmaker(self, readonly: bool = False) -> async_sessionmaker[AsyncSession]:
+        """The factory behind :meth:`create_session` (``readonly``: :meth:`create_readonly_session`).
+
+        The session decorators take it once at startup, so a request calls it directly.
+        """
+        state = self._state()
+        return state.readonly_sessions if readonly else state.sessions
 
     def create_session(self) -> AsyncSession:
         """A new session for manual use; the caller must close it (``async with`` does).
 
         Prefer ``@managed_session`` / ``@readonly_session`` in endpoints.
         """
-        if self._factory is None:
-            raise self._not_initialized()
-        return self._factory()
+        return self._state().sessions()
 
     def create_readonly_session(self) -> AsyncSession:
         """A new session whose ``commit()`` raises; closing it discards any write."""
-        if self._readonly_factory is None:
-            raise self._not_initialized()
-        return self._readonly_factory()
+        return self._state().readonly_sessions()
 
     async def create_all(self) -> None:
         """Create the missing tables of this database's models (no migrations)."""

@@ -5,15 +5,19 @@ from __future__ import annotations
 import math
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnExpressionArgument, Select, SQLColumnExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.base import ExecutableOption
 
 from surge.exceptions.http import BadRequest
 
-__all__ = ["AsyncQuery"]
+__all__ = ["AsyncQuery", "ColumnRef"]
 
 T = TypeVar("T")
+
+ColumnRef = str | SQLColumnExpression[Any]
+"""A column for :meth:`AsyncQuery.like`: its attribute name, or the attribute or expression itself."""
 
 
 class AsyncQuery(Generic[T]):
@@ -42,16 +46,16 @@ class AsyncQuery(Generic[T]):
         return self._session
 
     # -- builders ---------------------------------------------------------------------------
-    def where(self, *conditions: Any) -> AsyncQuery[T]:
+    def where(self, *conditions: ColumnExpressionArgument[bool]) -> AsyncQuery[T]:
         """Add WHERE conditions (joined with AND); same as :meth:`filter`."""
         self._statement = self._statement.where(*conditions)
         return self
 
-    def filter(self, *conditions: Any) -> AsyncQuery[T]:
+    def filter(self, *conditions: ColumnExpressionArgument[bool]) -> AsyncQuery[T]:
         """Add WHERE conditions (joined with AND)."""
         return self.where(*conditions)
 
-    def filter_by(self, **kwargs: Any) -> AsyncQuery[T]:
+    def filter_by(self, **kwargs: object) -> AsyncQuery[T]:
         """Add ``column == value`` conditions by attribute name: ``filter_by(email=x)``."""
         self._statement = self._statement.filter_by(**kwargs)
         return self
@@ -71,25 +75,25 @@ class AsyncQuery(Generic[T]):
         self._statement = self._statement.offset(num)
         return self
 
-    def order_by(self, *columns: Any) -> AsyncQuery[T]:
+    def order_by(self, *columns: ColumnExpressionArgument[Any] | str) -> AsyncQuery[T]:
         """Sort by columns (``User.name``, ``User.id.desc()``)."""
         self._statement = self._statement.order_by(*columns)
         return self
 
-    def like(self, column: Any, pattern: str, escape: str | None = None) -> AsyncQuery[T]:
+    def like(self, column: ColumnRef, pattern: str, escape: str | None = None) -> AsyncQuery[T]:
         """Keep rows whose ``column`` matches the SQL LIKE ``pattern`` (column or attribute name)."""
         return self.where(self._column(column).like(pattern, escape=escape))
 
-    def ilike(self, column: Any, pattern: str, escape: str | None = None) -> AsyncQuery[T]:
+    def ilike(self, column: ColumnRef, pattern: str, escape: str | None = None) -> AsyncQuery[T]:
         """Case-insensitive :meth:`like` (ILIKE on PostgreSQL, lower() LIKE lower() elsewhere)."""
         return self.where(self._column(column).ilike(pattern, escape=escape))
 
-    def options(self, *options: Any) -> AsyncQuery[T]:
+    def options(self, *options: ExecutableOption) -> AsyncQuery[T]:
         """Loader options, e.g. ``selectinload(User.posts)`` to load relationships eagerly."""
         self._statement = self._statement.options(*options)
         return self
 
-    def _column(self, column: Any) -> Any:
+    def _column(self, column: ColumnRef) -> SQLColumnExpression[Any]:
         if isinstance(column, str):
             attribute = getattr(self._model, column, None)
             if not isinstance(attribute, InstrumentedAttribute):

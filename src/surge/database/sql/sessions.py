@@ -12,16 +12,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from surge.controller.spec import CallNext
 from surge.database.sql._current import reset_current, set_current
 
 if TYPE_CHECKING:
-    from surge.app import Surge
+    from surge.controller.context import CompileContext
     from surge.database.sql.extension import SqlDatabase
     from surge.http.request import Request
+    from surge.types import HandlerKwargs
 
 __all__ = ["ManagedSession", "ReadOnlySession", "ReadOnlySessionError", "ReadOnlySyncSession"]
 
@@ -73,13 +73,13 @@ class ManagedSession(_SessionStep):
 
     __slots__ = ()
 
-    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+    def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
         """The step's per-request callable (built once, at startup)."""
-        make: Callable[[], AsyncSession] = self._db.create_session
+        make = self._db.sessionmaker()  # PERF: resolved once, not per request
         name = self._injected_name()
         db_name = self._db.db_name
 
-        async def managed(req: Request, kwargs: dict[str, Any]) -> Any:
+        async def managed(req: Request, kwargs: HandlerKwargs) -> Any:
             session = make()
             if name is not None:
                 kwargs[name] = session
@@ -103,13 +103,13 @@ class ReadOnlySession(_SessionStep):
 
     __slots__ = ()
 
-    def wrap(self, app: Surge, call_next: CallNext) -> CallNext:
+    def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
         """The step's per-request callable (built once, at startup)."""
-        make: Callable[[], AsyncSession] = self._db.create_readonly_session
+        make = self._db.sessionmaker(readonly=True)  # PERF: resolved once, not per request
         name = self._injected_name()
         db_name = self._db.db_name
 
-        async def readonly(req: Request, kwargs: dict[str, Any]) -> Any:
+        async def readonly(req: Request, kwargs: HandlerKwargs) -> Any:
             session = make()
             if name is not None:
                 kwargs[name] = session

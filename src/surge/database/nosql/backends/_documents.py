@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 __all__ = [
     "MISSING",
@@ -29,9 +29,9 @@ MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
 _COMPARISONS = ("$gt", "$gte", "$lt", "$lte")
 
 
-def get_path(doc: Any, path: str) -> Any:
+def get_path(doc: object, path: str) -> Any:
     """The value at dotted ``path`` (``"a.b"``, ``"items.0"``), or :data:`MISSING`."""
-    current = doc
+    current: Any = doc
     for part in path.split("."):
         if isinstance(current, Mapping):
             if part not in current:
@@ -47,7 +47,7 @@ def get_path(doc: Any, path: str) -> Any:
     return current
 
 
-def _same_bracket(left: Any, right: Any) -> bool:
+def _same_bracket(left: object, right: object) -> bool:
     """MongoDB compares numbers with numbers, strings with strings, booleans with booleans."""
     if isinstance(left, bool) or isinstance(right, bool):
         return isinstance(left, bool) and isinstance(right, bool)
@@ -56,7 +56,7 @@ def _same_bracket(left: Any, right: Any) -> bool:
     return isinstance(left, str) and isinstance(right, str)
 
 
-def _scalar_equal(value: Any, expected: Any) -> bool:
+def _scalar_equal(value: object, expected: object) -> bool:
     if isinstance(value, bool) or isinstance(expected, bool):
         return isinstance(value, bool) and isinstance(expected, bool) and value == expected
     if isinstance(value, int | float) and isinstance(expected, int | float):
@@ -64,7 +64,7 @@ def _scalar_equal(value: Any, expected: Any) -> bool:
     return type(value) is type(expected) and bool(value == expected)
 
 
-def _equals(value: Any, expected: Any) -> bool:
+def _equals(value: object, expected: object) -> bool:
     if expected is None:
         return value is MISSING or value is None
     if value is MISSING:
@@ -100,7 +100,7 @@ def regex_flags(options: str) -> int:
     return flags
 
 
-def _field_matches(value: Any, condition: Any) -> bool:
+def _field_matches(value: object, condition: object) -> bool:
     if isinstance(condition, Mapping) and condition and all(str(key).startswith("$") for key in condition):
         for op, operand in condition.items():
             if op == "$eq":
@@ -149,7 +149,7 @@ def matches(doc: Mapping[str, Any], filter: Mapping[str, Any] | None) -> bool:
     return True
 
 
-def _set_path(doc: dict[str, Any], path: str, value: Any) -> None:
+def _set_path(doc: dict[str, Any], path: str, value: object) -> None:
     parts = path.split(".")
     current: Any = doc
     for part in parts[:-1]:
@@ -171,6 +171,56 @@ def _unset_path(doc: dict[str, Any], path: str) -> None:
         parent.pop(last, None)
 
 
+def _each(operand: object) -> list[Any]:
+    """The values of ``$push`` / ``$addToSet``: ``{"$each": [...]}`` or one value."""
+    if isinstance(operand, Mapping) and "$each" in operand:
+        return list(operand["$each"])
+    return [operand]
+
+
+def _items(current: object) -> list[Any]:
+    """The array at a path (empty when the path is missing)."""
+    return [] if current is MISSING else list(cast(Iterable[Any], current))
+
+
+def _add_to_set(doc: dict[str, Any], path: str, operand: object, current: object) -> None:
+    items = _items(current)
+    for value in _each(operand):
+        if value not in items:
+            items.append(value)
+    _set_path(doc, path, items)
+
+
+def _pull(doc: dict[str, Any], path: str, operand: object, current: object) -> None:
+    if isinstance(current, list):
+        _set_path(doc, path, [item for item in current if not _field_matches(item, operand)])
+
+
+def _rename(doc: dict[str, Any], path: str, operand: object, current: object) -> None:
+    if current is not MISSING:
+        _unset_path(doc, path)
+        _set_path(doc, cast(str, operand), current)
+
+
+_UPDATE_OPERATORS: dict[str, Callable[[dict[str, Any], str, Any, Any], None]] = {
+    "$set": lambda doc, path, operand, current: _set_path(doc, path, copy.deepcopy(operand)),
+    "$unset": lambda doc, path, operand, current: _unset_path(doc, path),
+    "$inc": lambda doc, path, operand, current: _set_path(doc, path, (0 if current is MISSING else current) + operand),
+    "$mul": lambda doc, path, operand, current: _set_path(doc, path, (0 if current is MISSING else current) * operand),
+    "$min": lambda doc, path, operand, current: (
+        _set_path(doc, path, operand) if current is MISSING or operand < current else None
+    ),
+    "$max": lambda doc, path, operand, current: (
+        _set_path(doc, path, operand) if current is MISSING or operand > current else None
+    ),
+    "$push": lambda doc, path, operand, current: _set_path(doc, path, _items(current) + _each(operand)),
+    "$addToSet": _add_to_set,
+    "$pull": _pull,
+    "$rename": _rename,
+}
+"""Update operator -> ``apply(doc, path, operand, current value at path)``, changing ``doc`` in place."""
+
+
 def apply_update(doc: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``doc`` with the update operators applied.
 
@@ -188,34 +238,10 @@ def apply_update(doc: Mapping[str, Any], update: Mapping[str, Any]) -> dict[str,
         for path, operand in fields.items():
             if path == "_id" or path.startswith("_id."):
                 raise ValueError("The _id field cannot be updated")
-            current = get_path(result, path)
-            if op == "$set":
-                _set_path(result, path, copy.deepcopy(operand))
-            elif op == "$unset":
-                _unset_path(result, path)
-            elif op in ("$inc", "$mul"):
-                base = 0 if current is MISSING else current
-                _set_path(result, path, base + operand if op == "$inc" else base * operand)
-            elif op in ("$min", "$max"):
-                if current is MISSING or (operand < current if op == "$min" else operand > current):
-                    _set_path(result, path, operand)
-            elif op in ("$push", "$addToSet"):
-                items = [] if current is MISSING else list(current)
-                values = operand["$each"] if isinstance(operand, Mapping) and "$each" in operand else [operand]
-                for value in values:
-                    if op == "$push" or value not in items:
-                        items.append(value)
-                _set_path(result, path, items)
-            elif op == "$pull":
-                if isinstance(current, list):
-                    keep = [item for item in current if not _field_matches(item, operand)]
-                    _set_path(result, path, keep)
-            elif op == "$rename":
-                if current is not MISSING:
-                    _unset_path(result, path)
-                    _set_path(result, operand, current)
-            else:
+            apply = _UPDATE_OPERATORS.get(op)
+            if apply is None:
                 raise ValueError(f"Unsupported update operator {op}")
+            apply(result, path, operand, get_path(result, path))
     return result
 
 
@@ -274,7 +300,7 @@ def sort_documents(docs: list[dict[str, Any]], sort: Iterable[tuple[str, int]] |
     return ordered
 
 
-def _expression(doc: Mapping[str, Any], expr: Any) -> Any:
+def _expression(doc: Mapping[str, Any], expr: object) -> Any:
     if isinstance(expr, str) and expr.startswith("$"):
         value = get_path(doc, expr[1:])
         return None if value is MISSING else value
@@ -283,7 +309,22 @@ def _expression(doc: Mapping[str, Any], expr: Any) -> Any:
     return expr
 
 
-_ACCUMULATORS = frozenset({"$sum", "$avg", "$min", "$max", "$count", "$push", "$addToSet", "$first", "$last"})
+def _numbers(values: list[Any]) -> list[int | float]:
+    return [value for value in values if isinstance(value, int | float) and value is not None]
+
+
+_ACCUMULATORS: dict[str, Callable[[list[Any], int], Any]] = {
+    "$sum": lambda values, _: sum(_numbers(values)),
+    "$avg": lambda values, _: sum(numbers) / len(numbers) if (numbers := _numbers(values)) else None,
+    "$min": lambda values, _: min(present) if (present := [v for v in values if v is not None]) else None,
+    "$max": lambda values, _: max(present) if (present := [v for v in values if v is not None]) else None,
+    "$count": lambda _, count: count,
+    "$push": lambda values, _: values,
+    "$addToSet": lambda values, _: [value for i, value in enumerate(values) if value not in values[:i]],
+    "$first": lambda values, _: values[0] if values else None,
+    "$last": lambda values, _: values[-1] if values else None,
+}
+"""``$group`` accumulator -> ``reduce(the group's values of its expression, the group's size)``."""
 
 
 def _group(docs: list[dict[str, Any]], spec: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -298,27 +339,11 @@ def _group(docs: list[dict[str, Any]], spec: Mapping[str, Any]) -> list[dict[str
             if field == "_id":
                 continue
             ((op, expr),) = accumulator.items()
-            if op not in _ACCUMULATORS:
+            reduce = _ACCUMULATORS.get(op)
+            if reduce is None:
                 raise ValueError(f"Unsupported $group accumulator {op}")
             values = [_expression(doc, expr) for doc in members] if op != "$count" else []
-            present = [value for value in values if value is not None]
-            if op == "$sum":
-                out[field] = sum(value for value in present if isinstance(value, int | float))
-            elif op == "$avg":
-                numbers = [value for value in present if isinstance(value, int | float)]
-                out[field] = sum(numbers) / len(numbers) if numbers else None
-            elif op in ("$min", "$max"):
-                out[field] = (min if op == "$min" else max)(present) if present else None
-            elif op == "$count":
-                out[field] = len(members)
-            elif op == "$push":
-                out[field] = values
-            elif op == "$addToSet":
-                out[field] = [value for i, value in enumerate(values) if value not in values[:i]]
-            elif op == "$first":
-                out[field] = values[0] if values else None
-            else:
-                out[field] = values[-1] if values else None
+            out[field] = reduce(values, len(members))
         results.append(out)
     return results
 

@@ -32,14 +32,14 @@ def json_path(field: str) -> str:
     return "".join(parts)
 
 
-def to_json_value(value: Any) -> Any:
+def to_json_value(value: object) -> Any:
     """``value`` as it reads back from stored JSON (datetimes and UUIDs become strings)."""
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return orjson.loads(orjson.dumps(value, default=str))
 
 
-def _type_guard(value: Any) -> str | None:
+def _type_guard(value: object) -> str | None:
     if isinstance(value, bool):
         return "json_type(doc, ?) IN ('true', 'false')"
     if isinstance(value, int | float):
@@ -49,7 +49,7 @@ def _type_guard(value: Any) -> str | None:
     return None
 
 
-def _equals(path: str, value: Any) -> tuple[str, list[Any]]:
+def _equals(path: str, value: object) -> tuple[str, list[Any]]:
     value = to_json_value(value)
     if value is None:
         return "json_type(doc, ?) IS NULL OR json_type(doc, ?) = 'null'", [path, path]
@@ -66,7 +66,7 @@ def _equals(path: str, value: Any) -> tuple[str, list[Any]]:
     return f"{direct} OR {in_array}", [path, path, value, path, path, value]
 
 
-def _compare(op: str, path: str, value: Any) -> tuple[str, list[Any]]:
+def _compare(op: str, path: str, value: object) -> tuple[str, list[Any]]:
     value = to_json_value(value)
     guard = _type_guard(value)
     if guard is None:
@@ -75,7 +75,7 @@ def _compare(op: str, path: str, value: Any) -> tuple[str, list[Any]]:
     return f"{guard} AND json_extract(doc, ?) {sign} ?", [path, path, value]
 
 
-def _field(field: str, condition: Any) -> tuple[str, list[Any]]:
+def _field(field: str, condition: object) -> tuple[str, list[Any]]:
     path = json_path(field)
     if not (isinstance(condition, Mapping) and condition and all(str(k).startswith("$") for k in condition)):
         plain, plain_params = _equals(path, condition)

@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, Any, Optional
 if TYPE_CHECKING:
     from surge.app import Surge
 
-__all__ = ["AsyncNoSqlBackendBase"]
+__all__ = ["AsyncNoSqlBackendBase", "Projection"]
+
+Projection = Mapping[str, Any] | Iterable[str] | None
+"""Which fields a find returns: ``{"name": 1}``, ``{"secret": 0}`` or ``["name", "email"]`` (None: all)."""
 
 
 class AsyncNoSqlBackendBase(ABC):
@@ -49,7 +52,7 @@ class AsyncNoSqlBackendBase(ABC):
         ...
 
     @abstractmethod
-    async def with_transaction(self, fn: Callable[..., Any], *args: Any, session: Any = None, **kwargs: Any) -> Any:
+    async def with_transaction(self, fn: Callable[..., Any], *args: object, session: object = None, **kwargs: object) -> Any:
         """Execute fn inside a transaction if supported; otherwise call fn directly."""
         ...
 
@@ -57,7 +60,7 @@ class AsyncNoSqlBackendBase(ABC):
     def get_collection(self, name: str) -> Any: ...
 
     @abstractmethod
-    async def find_one(self, collection: str, filter: Mapping[str, Any], *, session: Any = None, **kwargs: Any) -> Any: ...
+    async def find_one(self, collection: str, filter: Mapping[str, Any], *, session: object = None, **kwargs: object) -> Any: ...
 
     @abstractmethod
     async def find_many(
@@ -65,19 +68,20 @@ class AsyncNoSqlBackendBase(ABC):
         collection: str,
         filter: Mapping[str, Any] | None = None,
         *,
-        session: Any = None,
+        session: object = None,
         limit: Optional[int] = None,
         skip: Optional[int] = None,
         sort: Optional[Iterable[tuple[str, int]]] = None,
-        **kwargs: Any,
+        projection: Projection = None,
+        **kwargs: object,
     ) -> list[Any]: ...
 
     @abstractmethod
-    async def insert_one(self, collection: str, doc: Mapping[str, Any], *, session: Any = None, **kwargs: Any) -> Any: ...
+    async def insert_one(self, collection: str, doc: Mapping[str, Any], *, session: object = None, **kwargs: object) -> Any: ...
 
     @abstractmethod
     async def insert_many(
-        self, collection: str, docs: Iterable[Mapping[str, Any]], *, session: Any = None, **kwargs: Any
+        self, collection: str, docs: Iterable[Mapping[str, Any]], *, session: object = None, **kwargs: object
     ) -> Any: ...
 
     @abstractmethod
@@ -88,16 +92,16 @@ class AsyncNoSqlBackendBase(ABC):
         update: Mapping[str, Any],
         *,
         upsert: bool = False,
-        session: Any = None,
-        **kwargs: Any,
+        session: object = None,
+        **kwargs: object,
     ) -> Any: ...
 
     @abstractmethod
-    async def delete_one(self, collection: str, filter: Mapping[str, Any], *, session: Any = None, **kwargs: Any) -> Any: ...
+    async def delete_one(self, collection: str, filter: Mapping[str, Any], *, session: object = None, **kwargs: object) -> Any: ...
 
     @abstractmethod
     async def aggregate(
-        self, collection: str, pipeline: Iterable[Mapping[str, Any]], *, session: Any = None, **kwargs: Any
+        self, collection: str, pipeline: Iterable[Mapping[str, Any]], *, session: object = None, **kwargs: object
     ) -> list[Any]: ...
 
     @abstractmethod

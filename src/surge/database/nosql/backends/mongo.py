@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Optional
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Optional, Protocol, cast
 
-from surge.database.nosql.backends.base import AsyncNoSqlBackendBase
-from surge.exceptions.config import MissingDependency
+from surge.database.nosql.backends.base import AsyncNoSqlBackendBase, Projection
+from surge.extension import require
 
 if TYPE_CHECKING:
     from surge.app import Surge
 
 __all__ = ["MongoBackend"]
+
+
+class _TransactionalSession(Protocol):
+    """What ``with_transaction`` needs of a client session (pymongo's, or a test double's)."""
+
+    def with_transaction(self, callback: Callable[[Any], Awaitable[Any]]) -> Awaitable[Any]: ...
 
 
 class MongoBackend(AsyncNoSqlBackendBase):
@@ -39,10 +45,7 @@ class MongoBackend(AsyncNoSqlBackendBase):
         """
         from surge.database.nosql.config import load_nosql_config
 
-        try:
-            import pymongo  # noqa: F401
-        except ImportError:
-            raise MissingDependency("pymongo", "nosql") from None
+        require("pymongo", "nosql")
         config = load_nosql_config(app, variable_prefix)
         return cls(config.DATABASE_URI, config.DATABASE, config.SERVER_SELECTION_TIMEOUT_MS)
 
@@ -106,16 +109,16 @@ class MongoBackend(AsyncNoSqlBackendBase):
             session = await session
         return session
 
-    async def with_transaction(self, fn: Callable[..., Any], *args: Any, session: Any = None, **kwargs: Any) -> Any:
+    async def with_transaction(self, fn: Callable[..., Any], *args: object, session: object = None, **kwargs: object) -> Any:
         """Run ``fn(*args, session=..., **kwargs)`` in a transaction (pymongo retries it on
         transient errors, so ``fn`` may run more than once); without a session, just call it."""
         if session is None:
             return await fn(*args, session=None, **kwargs)
 
-        async def callback(active: Any) -> Any:
+        async def callback(active: object) -> Any:
             return await fn(*args, session=active, **kwargs)
 
-        return await session.with_transaction(callback)
+        return await cast(_TransactionalSession, session).with_transaction(callback)
 
     def get_collection(self, name: str) -> Any:
         """The collection ``name`` of the configured database.
@@ -127,7 +130,7 @@ class MongoBackend(AsyncNoSqlBackendBase):
             raise RuntimeError("No database selected: set DATABASE in the NOSQL_DATABASE config")
         return self._db[name]
 
-    async def find_one(self, collection: str, filter: Mapping[str, Any], *, session: Any = None, **kwargs: Any) -> Any:
+    async def find_one(self, collection: str, filter: Mapping[str, Any], *, session: object = None, **kwargs: object) -> Any:
         """``collection.find_one``."""
         return await self.get_collection(collection).find_one(filter, session=session, **kwargs)
 
@@ -136,13 +139,16 @@ class MongoBackend(AsyncNoSqlBackendBase):
         collection: str,
         filter: Mapping[str, Any] | None = None,
         *,
-        session: Any = None,
+        session: object = None,
         limit: Optional[int] = None,
         skip: Optional[int] = None,
         sort: Optional[Iterable[tuple[str, int]]] = None,
-        **kwargs: Any,
+        projection: Projection = None,
+        **kwargs: object,
     ) -> list[Any]:
-        """``collection.find`` with sort, skip and limit, as a list."""
+        """``collection.find`` with sort, skip, limit and projection, as a list."""
+        if projection is not None:
+            kwargs["projection"] = projection
         cursor = self.get_collection(collection).find(filter or {}, session=session, **kwargs)
         if sort:
             cursor = cursor.sort(list(sort))
@@ -152,12 +158,12 @@ class MongoBackend(AsyncNoSqlBackendBase):
             cursor = cursor.limit(limit)
         return list(await cursor.to_list(length=None))
 
-    async def insert_one(self, collection: str, doc: Mapping[str, Any], *, session: Any = None, **kwargs: Any) -> Any:
+    async def insert_one(self, collection: str, doc: Mapping[str, Any], *, session: object = None, **kwargs: object) -> Any:
         """``collection.insert_one`` (the result has ``inserted_id``)."""
         return await self.get_collection(collection).insert_one(dict(doc), session=session, **kwargs)
 
     async def insert_many(
-        self, collection: str, docs: Iterable[Mapping[str, Any]], *, session: Any = None, **kwargs: Any
+        self, collection: str, docs: Iterable[Mapping[str, Any]], *, session: object = None, **kwargs: object
     ) -> Any:
         """``collection.insert_many`` (the result has ``inserted_ids``)."""
         return await self.get_collection(collection).insert_many([dict(d) for d in docs], session=session, **kwargs)
@@ -169,18 +175,18 @@ class MongoBackend(AsyncNoSqlBackendBase):
         update: Mapping[str, Any],
         *,
         upsert: bool = False,
-        session: Any = None,
-        **kwargs: Any,
+        session: object = None,
+        **kwargs: object,
     ) -> Any:
         """``collection.update_one``."""
         return await self.get_collection(collection).update_one(filter, update, upsert=upsert, session=session, **kwargs)
 
-    async def delete_one(self, collection: str, filter: Mapping[str, Any], *, session: Any = None, **kwargs: Any) -> Any:
+    async def delete_one(self, collection: str, filter: Mapping[str, Any], *, session: object = None, **kwargs: object) -> Any:
         """``collection.delete_one``."""
         return await self.get_collection(collection).delete_one(filter, session=session, **kwargs)
 
     async def aggregate(
-        self, collection: str, pipeline: Iterable[Mapping[str, Any]], *, session: Any = None, **kwargs: Any
+        self, collection: str, pipeline: Iterable[Mapping[str, Any]], *, session: object = None, **kwargs: object
     ) -> list[Any]:
         """``collection.aggregate``, as a list."""
         cursor = self.get_collection(collection).aggregate(list(pipeline), session=session, **kwargs)

@@ -26,15 +26,15 @@ class SqliteJsonCollection:
         """See :meth:`SqliteJsonBackend.find_many`."""
         return await self.backend.find_many(self.name, filter, **kwargs)
 
-    async def count_documents(self, filter: Mapping[str, Any] | None = None, **kwargs: Any) -> int:
+    async def count_documents(self, filter: Mapping[str, Any] | None = None, **kwargs: object) -> int:
         """See :meth:`SqliteJsonBackend.count_documents`."""
         return await self.backend.count_documents(self.name, filter, **kwargs)
 
-    async def insert_one(self, doc: Mapping[str, Any], **kwargs: Any) -> Any:
+    async def insert_one(self, doc: Mapping[str, Any], **kwargs: object) -> Any:
         """See :meth:`SqliteJsonBackend.insert_one`."""
         return await self.backend.insert_one(self.name, doc, **kwargs)
 
-    async def insert_many(self, docs: Iterable[Mapping[str, Any]], **kwargs: Any) -> Any:
+    async def insert_many(self, docs: Iterable[Mapping[str, Any]], **kwargs: object) -> Any:
         """See :meth:`SqliteJsonBackend.insert_many`."""
         return await self.backend.insert_many(self.name, docs, **kwargs)
 
@@ -42,10 +42,10 @@ class SqliteJsonCollection:
         """See :meth:`SqliteJsonBackend.update_one`."""
         return await self.backend.update_one(self.name, filter, update, **kwargs)
 
-    async def delete_one(self, filter: Mapping[str, Any], **kwargs: Any) -> Any:
+    async def delete_one(self, filter: Mapping[str, Any], **kwargs: object) -> Any:
         """See :meth:`SqliteJsonBackend.delete_one`."""
         return await self.backend.delete_one(self.name, filter, **kwargs)
 
-    async def aggregate(self, pipeline: Iterable[Mapping[str, Any]], **kwargs: Any) -> list[Any]:
+    async def aggregate(self, pipeline: Iterable[Mapping[str, Any]], **kwargs: object) -> list[Any]:
         """See :meth:`SqliteJsonBackend.aggregate`."""
         return await self.backend.aggregate(self.name, pipeline, **kwargs)

@@ -16,7 +16,7 @@ import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import orjson
 
@@ -28,7 +28,7 @@ from surge.database.nosql.backends._documents import (
     upsert_seed,
 )
 from surge.database.nosql.backends._sqlite_query import compile_filter, compile_sort
-from surge.database.nosql.backends.base import AsyncNoSqlBackendBase
+from surge.database.nosql.backends.base import AsyncNoSqlBackendBase, Projection
 from surge.database.nosql.backends.results import (
     DeleteResult,
     InsertManyResult,
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 __all__ = ["DuplicateKeyError", "SqliteJsonBackend", "SqliteJsonSession"]
 
+T = TypeVar("T")
+
 _COLLECTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _current: contextvars.ContextVar[SqliteJsonSession | None] = contextvars.ContextVar("surge_sqlite_json_session", default=None)
 
@@ -51,7 +53,7 @@ class DuplicateKeyError(ValueError):
     """A document with this ``_id`` already exists in the collection."""
 
 
-def _regexp(pattern: str, flags: str, value: Any) -> bool:
+def _regexp(pattern: str, flags: str, value: object) -> bool:
     if not isinstance(value, str):
         return False
     return re.search(pattern, value, regex_flags(flags)) is not None
@@ -68,6 +70,19 @@ class SqliteJsonSession:
         self.conn = conn
         self.lock = asyncio.Lock()
         self.in_transaction = False
+
+    @staticmethod
+    def of(session: object) -> SqliteJsonSession | None:
+        """``session`` as this backend's session (None: none given, or the transaction running here).
+
+        Raises:
+            TypeError: ``session`` comes from another backend.
+        """
+        if session is None:
+            return _current.get()
+        if isinstance(session, SqliteJsonSession):
+            return session
+        raise TypeError(f"session must come from SqliteJsonBackend.start_session(), got {session!r}")
 
     async def end_session(self) -> None:
         """Close the connection (a transaction still open is rolled back)."""
@@ -132,7 +147,7 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
             raise ValueError(f"Invalid collection name {collection!r} (letters, digits and _ only)")
         return f'"{self.table_prefix}{collection}"'
 
-    async def _on_connection(self, session: SqliteJsonSession | None, work: Callable[[sqlite3.Connection], Any]) -> Any:
+    async def _on_connection(self, session: SqliteJsonSession | None, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``work(conn)`` in a thread on the session's connection, else the shared one."""
         if session is not None:
             async with session.lock:
@@ -143,15 +158,15 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
         async with self._lock:
             return await asyncio.to_thread(work, conn)
 
-    async def _run(self, session: SqliteJsonSession | None, collection: str, work: Callable[[sqlite3.Connection, str], Any]) -> Any:
+    async def _run(self, given: object, collection: str, work: Callable[[sqlite3.Connection, str], T]) -> T:
         """Run ``work(conn, table)`` in a thread, creating the collection's table on first use."""
         table = self._table(collection)
-        session = session or _current.get()
+        session = SqliteJsonSession.of(given)
         # Inside a transaction the table is created on its connection (the shared one would
         # wait for this transaction's own write lock) and not remembered: it may roll back.
         remember = session is None
 
-        def on_table(conn: sqlite3.Connection) -> Any:
+        def on_table(conn: sqlite3.Connection) -> T:
             if table not in self._tables:
                 conn.execute(f"CREATE TABLE IF NOT EXISTS {table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)")
                 if remember:
@@ -161,7 +176,7 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
         return await self._on_connection(session, on_table)
 
     @staticmethod
-    def _atomic(conn: sqlite3.Connection, work: Callable[[], Any]) -> Any:
+    def _atomic(conn: sqlite3.Connection, work: Callable[[], T]) -> T:
         """Run several statements as one unit (already atomic inside a session's transaction)."""
         if conn.in_transaction:
             return work()
@@ -187,11 +202,13 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
         """A session with its own connection."""
         return SqliteJsonSession(await asyncio.to_thread(self._open))
 
-    async def with_transaction(self, fn: Callable[..., Any], *args: Any, session: Any = None, **kwargs: Any) -> Any:
+    async def with_transaction(self, fn: Callable[..., Any], *args: object, session: object = None, **kwargs: object) -> Any:
         """Run ``fn(*args, session=session, **kwargs)`` in one transaction: commit on return,
         roll back on exception. Calls inside it that pass no ``session`` use it too."""
         if session is None:
             return await fn(*args, session=None, **kwargs)
+        if not isinstance(session, SqliteJsonSession):
+            raise TypeError(f"session must come from SqliteJsonBackend.start_session(), got {session!r}")
         async with session.lock:
             await asyncio.to_thread(session.conn.execute, "BEGIN IMMEDIATE")
         session.in_transaction = True
@@ -221,12 +238,12 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
         collection: str,
         filter: Mapping[str, Any] | None = None,
         *,
-        session: Any = None,
+        session: object = None,
         limit: Optional[int] = None,
         skip: Optional[int] = None,
         sort: Optional[Iterable[tuple[str, int]]] = None,
-        projection: Mapping[str, Any] | Iterable[str] | None = None,
-        **kwargs: Any,
+        projection: Projection = None,
+        **kwargs: object,
     ) -> list[Any]:
         """Documents matching ``filter`` (all when None), sorted, skipped, limited, projected.
 
@@ -248,12 +265,12 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
         docs = await self._run(session, collection, work)
         return [project(doc, projection) for doc in docs] if projection is not None else docs
 
-    async def find_one(self, collection: str, filter: Mapping[str, Any], *, session: Any = None, **kwargs: Any) -> Any:
-        """The first matching document, or None."""
+    async def find_one(self, collection: str, filter: Mapping[str, Any], *, session: object = None, **kwargs: Any) -> Any:
+        """The first matching document, or None (``kwargs`` as for :meth:`find_many`)."""
         found = await self.find_many(collection, filter, session=session, limit=1, **kwargs)
         return found[0] if found else None
 
-    async def count_documents(self, collection: str, filter: Mapping[str, Any] | None = None, *, session: Any = None) -> int:
+    async def count_documents(self, collection: str, filter: Mapping[str, Any] | None = None, *, session: object = None) -> int:
         """How many documents match ``filter``."""
         where, params = compile_filter(filter)
 
@@ -262,7 +279,7 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
 
         return int(await self._run(session, collection, work))
 
-    async def insert_one(self, collection: str, doc: Mapping[str, Any], *, session: Any = None, **kwargs: Any) -> Any:
+    async def insert_one(self, collection: str, doc: Mapping[str, Any], *, session: object = None, **kwargs: object) -> Any:
         """Insert ``doc`` (an ``_id`` is generated when missing).
 
         Raises:
@@ -272,7 +289,7 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
         return InsertOneResult(result.inserted_ids[0])
 
     async def insert_many(
-        self, collection: str, docs: Iterable[Mapping[str, Any]], *, session: Any = None, **kwargs: Any
+        self, collection: str, docs: Iterable[Mapping[str, Any]], *, session: object = None, **kwargs: object
     ) -> Any:
         """Insert ``docs`` all-or-nothing.
 
@@ -305,8 +322,8 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
         update: Mapping[str, Any],
         *,
         upsert: bool = False,
-        session: Any = None,
-        **kwargs: Any,
+        session: object = None,
+        **kwargs: object,
     ) -> Any:
         """Apply update operators (``$set``, ``$inc``, ``$push``, ...) to the first match.
 
@@ -337,7 +354,7 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
 
         return await self._run(session, collection, work)
 
-    async def delete_one(self, collection: str, filter: Mapping[str, Any], *, session: Any = None, **kwargs: Any) -> Any:
+    async def delete_one(self, collection: str, filter: Mapping[str, Any], *, session: object = None, **kwargs: object) -> Any:
         """Delete the first match."""
         where, params = compile_filter(filter)
 
@@ -348,7 +365,7 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
         return await self._run(session, collection, work)
 
     async def aggregate(
-        self, collection: str, pipeline: Iterable[Mapping[str, Any]], *, session: Any = None, **kwargs: Any
+        self, collection: str, pipeline: Iterable[Mapping[str, Any]], *, session: object = None, **kwargs: object
     ) -> list[Any]:
         """Run an aggregation pipeline; a leading ``$match`` runs in SQL."""
         stages = list(pipeline)
@@ -362,5 +379,5 @@ class SqliteJsonBackend(AsyncNoSqlBackendBase):
         """``execute_raw(sql, params=(), session=None)``: run SQL, return the rows as tuples."""
         sql: str = args[0]
         params = args[1] if len(args) > 1 else kwargs.get("params", ())
-        session = kwargs.get("session") or _current.get()
+        session = SqliteJsonSession.of(kwargs.get("session"))
         return await self._on_connection(session, lambda conn: conn.execute(sql, params).fetchall())

@@ -1,11 +1,10 @@
 """Alembic migrations for ``SqlDatabase``: ``Migrate`` and its ``db-*`` CLI commands."""
 
-from surge.exceptions.config import MissingDependency as _MissingDependency
+# ruff: noqa: E402 - the extra is checked before anything imports alembic
 
-try:
-    import alembic  # noqa: F401
-except ImportError as exc:  # pragma: no cover - exercised only without the extra
-    raise _MissingDependency("alembic", "sql") from exc
+from surge.extension import require as _require
+
+_require("alembic", "sql")  # a missing extra says: pip install "surge[sql]"
 
 from surge.database.sql.migrate.commands import MigrateCommands
 from surge.database.sql.migrate.extension import Migrate, MigrationError

@@ -8,17 +8,14 @@ as ``config.attributes["connection"]``. Edit this file to customise autogenerate
 
 from __future__ import annotations
 
-from typing import Any
-
 from alembic import context
-from sqlalchemy import engine_from_config, pool
+from sqlalchemy import Connection, engine_from_config, pool
 
 config = context.config
 target_metadata = config.attributes.get("target_metadata")
 
 
-def _configure(**kwargs: Any) -> None:
-    context.configure(target_metadata=target_metadata, compare_type=True, **kwargs)
+def _run_migrations() -> None:
     with context.begin_transaction():
         context.run_migrations()
 
@@ -26,12 +23,25 @@ def _configure(**kwargs: Any) -> None:
 def run_migrations_offline() -> None:
     """Emit SQL to stdout instead of running it (``alembic upgrade --sql``)."""
     url = config.get_main_option("sqlalchemy.url")
-    _configure(url=url, literal_binds=True, dialect_opts={"paramstyle": "named"})
+    context.configure(
+        target_metadata=target_metadata,
+        compare_type=True,
+        url=url,
+        literal_binds=True,
+        dialect_opts={"paramstyle": "named"},
+    )
+    _run_migrations()
 
 
-def _run_with(connection: Any) -> None:
+def _run_with(connection: Connection) -> None:
     # SQLite cannot ALTER most things in place: batch mode rebuilds the table instead.
-    _configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
+    context.configure(
+        target_metadata=target_metadata,
+        compare_type=True,
+        connection=connection,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    _run_migrations()
 
 
 def run_migrations_online() -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
 
-from surge.cli.controller import CLIController, CommandSpec, argument, command
+from surge.cli.controller import CLIController, argument, command
 from surge.database.sql.migrate.extension import MigrationError
 
 if TYPE_CHECKING:
@@ -31,16 +30,8 @@ class MigrateCommands(CLIController):
     """``db-init``, ``db-migrate``, ``db-upgrade``, ... for one ``Migrate``, with its prefix."""
 
     def __init__(self, app: Surge, migrate: Migrate) -> None:
-        super().__init__(app)
+        super().__init__(app, migrate.command_prefix)
         self.migrate = migrate
-
-    def commands(self) -> dict[str, tuple[CommandSpec, Callable[..., Any]]]:
-        """The commands, each renamed ``<command_prefix><name>``."""
-        prefix = self.migrate.command_prefix
-        return {
-            f"{prefix}{name}": (dataclasses.replace(spec, name=f"{prefix}{name}"), method)
-            for name, (spec, method) in super().commands().items()
-        }
 
     @command("db-init", help="Create the migrations folder")
     async def db_init(self) -> int:

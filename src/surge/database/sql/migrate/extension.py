@@ -15,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
 from sqlalchemy import MetaData
+from sqlalchemy.engine import Connection
 
 from surge.cli.controller import CLIController, CommandProvider
 from surge.database.sql.config import SqlDatabaseConfig
@@ -34,7 +35,7 @@ class MigrationError(Exception):
     """A migration command cannot run; the message says why and what to do."""
 
 
-class Migrate(BaseExtension, CommandProvider):
+class Migrate(BaseExtension[SqlDatabaseConfig], CommandProvider):
     """Alembic migrations for ``db``, exposed as the ``<prefix>db-*`` commands of ``app.run_cli()``.
 
     Reads ``ALEMBIC_MIGRATION_DIR`` and ``ALEMBIC_DATABASE_URI_SYNC`` from the database's
@@ -48,11 +49,13 @@ class Migrate(BaseExtension, CommandProvider):
             ``analytics-db-upgrade``), to tell a second database's commands apart.
     """
 
+    config_model = SqlDatabaseConfig  # the database's own section: ALEMBIC_* keys
+
     def __init__(self, db: SqlDatabase, command_prefix: str = "") -> None:
         super().__init__(db.configs_name)
         self._db = db
         self.command_prefix = command_prefix
-        self._directory: str | None = None
+        self._directory = ""
         self._sync_uri: str | None = None
 
     @property
@@ -65,10 +68,8 @@ class Migrate(BaseExtension, CommandProvider):
         """The database this object migrates."""
         return self._db
 
-    def init_app(self, app: Surge) -> None:
+    def configure(self, app: Surge, config: SqlDatabaseConfig) -> None:
         """Read the migration keys of the database's config section."""
-        config = self.load_config(app, SqlDatabaseConfig)
-        super().init_app(app)
         self._directory = os.path.join(app.root_path, config.ALEMBIC_MIGRATION_DIR)
         self._sync_uri = config.ALEMBIC_DATABASE_URI_SYNC
 
@@ -81,8 +82,7 @@ class Migrate(BaseExtension, CommandProvider):
     @property
     def directory(self) -> str:
         """The migrations folder (``ALEMBIC_MIGRATION_DIR`` under the app's ``BASE_PATH``)."""
-        if self._directory is None:
-            raise RuntimeError("Migrate is not initialized: list it in EXTENSIONS after its database")
+        self.app  # noqa: B018 - the one "bound to an app" check
         return self._directory
 
     def alembic_config(self, metadata: list[MetaData] | None = None) -> Config:
@@ -115,7 +115,7 @@ class Migrate(BaseExtension, CommandProvider):
                 await asyncio.to_thread(step, config)
                 return
 
-            def with_connection(connection: Any) -> None:
+            def with_connection(connection: Connection) -> None:
                 config.attributes["connection"] = connection
                 step(config)
 

@@ -1,0 +1,134 @@
+"""HTTP: route a request, run its endpoint through the middleware chain, send the response.
+
+Built once, when the app starts; the per-request path is :meth:`HttpServer.serve` and
+:meth:`Dispatch.__call__`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from surge._asgi.errors import ErrorResponder, UnhandledInDebug, guarded
+from surge.http.request import AFTER_RESPONSE, Request, RequestApp
+from surge.http.response import Response
+from surge.middleware.base import MiddlewareBase, Next
+from surge.middleware.cors import CorsPolicy, preflight_response
+from surge.routing.router import PathMethodNotAllowed, Router
+from surge.types import Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from loguru import Logger
+
+__all__ = ["Dispatch", "HttpServer", "build_chain"]
+
+
+class Dispatch:
+    """The innermost link of the chain: match the route, run the compiled endpoint.
+
+    Exceptions become responses here (through the app's one error responder). A CORS
+    preflight reads the policy the compiler stored on the route it asks about, so it costs
+    the one router match that found the path.
+    """
+
+    __slots__ = ("cors", "respond", "response_class", "router")
+
+    def __init__(
+        self, router: Router, respond: ErrorResponder, response_class: type[Response], cors: CorsPolicy | None
+    ) -> None:
+        self.router = router
+        self.respond = respond
+        self.response_class = response_class
+        self.cors = cors
+
+    async def __call__(self, req: Request) -> Response:
+        scope = req.scope
+        try:
+            route, params = self.router.match(scope["method"], scope["path"])
+            req.route_parameters = params
+            req.endpoint = route
+            return await route.handler(req)
+        except PathMethodNotAllowed as exc:
+            if scope["method"] == "OPTIONS":
+                return self.options(req, exc)
+            return await self.respond(req, exc)
+        except Exception as exc:
+            return await self.respond(req, exc)
+
+    def options(self, req: Request, exc: PathMethodNotAllowed) -> Response:
+        """Automatic OPTIONS: a CORS preflight when asked for, else 204 with ``Allow``."""
+        response = self.response_class(req)
+        origin = req.header(b"origin")
+        requested = req.header(b"access-control-request-method")
+        if origin is not None and requested is not None:
+            method = requested.upper()
+            route = exc.routes.get(method) or (exc.routes.get("GET") if method == "HEAD" else None)
+            policy = self.cors if route is None else route.cors
+            if isinstance(policy, CorsPolicy):
+                asked_headers = req.header(b"access-control-request-headers")
+                return preflight_response(response, policy, origin, method, asked_headers)
+        response.headers["Allow"] = ", ".join(exc.allowed)
+        return response.no_content()
+
+
+def build_chain(
+    app: RequestApp,
+    dispatch: Next,
+    middleware: Sequence[type[MiddlewareBase] | MiddlewareBase],
+    respond: ErrorResponder,
+) -> Next:
+    """Link the middleware in front of ``dispatch`` (the first listed is the outermost).
+
+    A middleware with ``sees_error_responses`` gets a ``next`` guarded by ``respond``, so an
+    exception raised further in reaches it as the response the exception handlers made.
+    """
+    entry = dispatch
+    for item in reversed(middleware):
+        instance = item if isinstance(item, MiddlewareBase) else item(app, entry)
+        entry = instance.chain(guarded(entry, respond) if instance.sees_error_responses else entry)
+    return entry
+
+
+class HttpServer:
+    """Serves one HTTP request: build the Request, run the chain, send, run after-response work."""
+
+    __slots__ = ("access_log", "app", "entry", "request_class", "respond")
+
+    def __init__(
+        self, app: RequestApp, entry: Next, respond: ErrorResponder, request_class: type[Request], access_log: Logger | None
+    ) -> None:
+        self.app = app
+        self.entry = entry
+        self.respond = respond
+        self.request_class = request_class
+        self.access_log = access_log
+
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ASGI ``http`` scope handler."""
+        req = self.request_class(scope, receive, send, self.app)
+        access_log = self.access_log
+        started = time.perf_counter() if access_log is not None else 0.0
+        try:
+            try:
+                try:
+                    response = await self.entry(req)
+                except Exception as exc:  # raised in a middleware and not answered further in
+                    response = await self.respond(req, exc)
+            except UnhandledInDebug as unhandled:  # DEBUG: show the page, then let the server log the error
+                await unhandled.response(send, scope["method"] == "HEAD", req)
+                if access_log is not None:
+                    _log_access(access_log, req, 500, started)
+                raise unhandled.error from None
+            await response(send, scope["method"] == "HEAD", req)
+        finally:
+            if AFTER_RESPONSE in scope:  # req.call_after_response(): DI teardown, background tasks
+                for callback in scope.pop(AFTER_RESPONSE):
+                    await callback()
+        if access_log is not None:
+            _log_access(access_log, req, response.status_code, started)
+
+
+def _log_access(logger: Logger, req: Request, status: int, started: float) -> None:
+    elapsed = (time.perf_counter() - started) * 1000
+    logger.info(f"{req.method} {req.path} {status} {elapsed:.1f}ms")

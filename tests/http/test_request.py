@@ -1,0 +1,107 @@
+"""Request attributes, body limits, JSON, and work scheduled after the response."""
+
+
+import pytest
+
+from surge import Request
+from surge.controller import Controller, get, path, post
+from surge.testing import TestClient
+
+from surge_testkit import make_app
+
+
+@path("/")
+class Api(Controller):
+    @get("/echo/<name>")
+    async def echo(self, req: Request, name: str) -> dict:
+        return {
+            "route": req.route_parameters,
+            "method": req.method,
+            "path": req.path,
+            "query_string": req.query_string,
+            "query": dict(req.query_params),
+            "header": req.headers.get("x-token"),
+            "cookies": req.cookies,
+            "client": list(req.client or ()),
+            "url": req.url,
+            "user": req.user,
+        }
+
+    @post("/body")
+    async def body(self, req: Request) -> dict:
+        data = await req.body()
+        return {"length": len(data)}
+
+    @post("/json")
+    async def json_body(self, req: Request) -> dict:
+        return {"json": await req.json()}
+
+@pytest.fixture
+async def client():
+    app = make_app(Api, MAX_CONTENT_LENGTH=1024)
+    async with TestClient(app) as c:
+        yield c
+
+
+async def test_request_attributes(client) -> None:
+    client.cookies.set("session", "s1")
+    res = await client.get("/echo/ann?a=1&b=two", headers={"x-token": "t"})
+    body = res.json()
+    assert body["route"] == {"name": "ann"}
+    assert body["method"] == "GET"
+    assert body["path"] == "/echo/ann"
+    assert body["query_string"] == "a=1&b=two"
+    assert body["query"] == {"a": "1", "b": "two"}
+    assert body["header"] == "t"
+    assert body["cookies"] == {"session": "s1"}
+    assert body["client"] == ["127.0.0.1", 50000]
+    assert body["url"] == "http://testserver/echo/ann?a=1&b=two"
+    assert body["user"] is None
+
+
+async def test_body_over_limit_is_413(client) -> None:
+    res = await client.post("/body", content=b"x" * 1025)
+    assert res.status_code == 413
+    assert "1024" in res.json()["message"]
+    assert (await client.post("/body", content=b"x" * 1024)).json() == {"length": 1024}
+
+
+async def test_streamed_body_over_limit_is_413_without_content_length(client) -> None:
+    async def chunks():
+        for _ in range(10):
+            yield b"y" * 200
+
+    res = await client.post("/body", content=chunks())
+    assert res.status_code == 413
+
+
+async def test_json_helpers(client) -> None:
+    assert (await client.post("/json", json={"a": [1, 2]})).json() == {"json": {"a": [1, 2]}}
+    res = await client.post("/json", content=b"[1,")
+    assert res.status_code == 400
+
+
+async def test_malformed_content_length_is_400(client) -> None:
+    res = await client.post("/body", content=b"abc", headers={"content-length": "nope"})
+    assert res.status_code in (400, 413)
+
+
+async def test_call_after_response_runs_once_the_response_is_sent() -> None:
+    from surge_testkit import make_app
+
+    events: list[str] = []
+
+    @path("/")
+    class Later(Controller):
+        @get("/later")
+        async def later(self, req: Request) -> dict:
+            async def audit() -> None:
+                events.append("after")
+
+            req.call_after_response(audit)
+            events.append("handler")
+            return {"ok": True}
+
+    async with TestClient(make_app(Later)) as client:
+        assert (await client.get("/later")).json() == {"ok": True}
+    assert events == ["handler", "after"]
