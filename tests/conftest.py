@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from seed_project import SeedProject
-
 from surge_testkit import POSTGRES_URL, REDIS_URL, require_service
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from seed_app import EVENTS, make_application
 from surge.testing import SurgeTestClient
+
+from seed_app import EVENTS, make_application
 
 
 async def test_blank_start_startup_shutdown_and_app_properties(app_folder: Path) -> None:

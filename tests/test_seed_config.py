@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from seed_app import make_application
 from surge import BaseConfig, Request, Response, Surge
 from surge.controller import Controller, get, path
 from surge.exceptions import ImproperlyConfigured
 from surge.testing import SurgeTestClient, TestClient
 
+from seed_app import make_application
 from surge_testkit import make_app
 
 

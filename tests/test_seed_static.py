@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from seed_app import PagesApi
 from surge.testing import TestClient
 
+from seed_app import PagesApi
 from surge_testkit import make_app
 
 

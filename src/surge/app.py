@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from surge._asgi.errors import ErrorResponder, default_http_exception, default_validation_error
-from surge._asgi.http import Dispatch, HttpServer, build_chain
-from surge._asgi.lifespan import StartGate, run_lifespan
+from surge._asgi.http import AsgiApplication, Dispatch, HttpChain, build_chain
+from surge._asgi.lifespan import StartGate
 from surge._asgi.websocket import WebsocketServer
 from surge._imports import import_string
 from surge.cli.app_commands import run_app_cli
 from surge.cli.controller import CLIController
 from surge.config import BaseConfig, ConfigAccess, ConfigSource, load_config
-from surge.controller._compile import compile_route
+from surge.controller.compiler import compile_route
 from surge.controller.context import CompileContext
 from surge.controller.controller import Controller
 from surge.controller.registration import controller_routes
@@ -43,7 +43,6 @@ from surge.roles import Lifecycle, MiddlewareProvider
 from surge.routing.router import Router
 from surge.static import Static
 from surge.templating import TemplateContextProvider, Templates
-from surge.types import ASGIApp, Receive, Scope, Send
 
 if TYPE_CHECKING:
     from loguru import Logger
@@ -65,7 +64,7 @@ def app(import_name: str, configs: ConfigSource = None, **_: object) -> Callable
     return decorator
 
 
-class Surge(ConfigAccess, Generic[ConfigT]):
+class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
     """An ASGI application configured by a :class:`BaseConfig` subclass.
 
     Construction loads the config and imports and registers everything the registries list
@@ -104,9 +103,9 @@ class Surge(ConfigAccess, Generic[ConfigT]):
         self._hooks = LifecycleHooks(self)
         self._templates: Templates | None = None
         self._compiled = False
-        self._servers: tuple[ASGIApp, ASGIApp] | None = None  # (http, websocket), built by compile()
-        self._serve_http: ASGIApp | None = None  # set once startup has finished
-        self._serve_websocket: ASGIApp | None = None
+        self._servers: tuple[HttpChain, WebsocketServer] | None = None  # built by compile()
+        self._http: HttpChain | None = None  # set once startup has finished
+        self._websocket: WebsocketServer | None = None
         self._gate = StartGate()
         self._register_from_config()
 
@@ -243,50 +242,32 @@ class Surge(ConfigAccess, Generic[ConfigT]):
         self._compiled = True
         dispatch = Dispatch(self.router, respond, self.response_class, self.cors_policy)
         entry = build_chain(self, dispatch, self._middleware, respond)
-        http = HttpServer(self, entry, respond, self.request_class, self._logger if self.access_log else None)
-        self._servers = (http.serve, WebsocketServer(self, self.ws_router, self.request_class).serve)
+        http = HttpChain(entry, respond, self._logger if self.access_log else None)
+        self._servers = (http, WebsocketServer(self, self.ws_router, self.request_class))
 
     async def startup(self) -> None:
         """Compile endpoints, start extensions, run ``@on_startup`` methods (once).
 
         Requests are served only once this has finished.
         """
-        if self._serve_http is not None:
+        if self._http is not None:
             return
         self.compile()
         for custom in self.loggers:  # re-add sinks that a previous shutdown removed
             custom.add()
         await self._hooks.run_startup()
         assert self._servers is not None
-        self._serve_http, self._serve_websocket = self._servers
+        self._http, self._websocket = self._servers
 
     async def shutdown(self) -> None:
         """Run ``@on_shutdown`` methods, stop extensions, remove custom log sinks."""
-        if self._serve_http is None:
+        if self._http is None:
             return
-        self._serve_http = self._serve_websocket = None
+        self._http = self._websocket = None
         await self._hooks.run_shutdown()
         for custom in self.loggers:
             await custom.remove()
         self._gate.reset()
-
-    async def _started_server(self, kind: str) -> ASGIApp:
-        """Start the app on its first request when the server sent no lifespan (once, see StartGate)."""
-        await self._gate.run_once(lambda: self._serve_http is not None, self.startup)
-        serve = self._serve_http if kind == "http" else self._serve_websocket
-        assert serve is not None
-        return serve
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The ASGI entry point."""
-        kind = scope["type"]
-        if kind == "http":
-            serve = self._serve_http or await self._started_server(kind)
-        elif kind == "websocket":
-            serve = self._serve_websocket or await self._started_server(kind)
-        else:
-            return await run_lifespan(self, receive, send) if kind == "lifespan" else None
-        await serve(scope, receive, send)
 
     def run_cli(self, argv: list[str] | None = None) -> int:
         """Run a CLI command of this app (``CLI_CONTROLLERS`` and extension commands)."""

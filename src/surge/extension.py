@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BaseExtension",
     "NoConfig",
+    "extensions_of",
     "find_extension",
     "load_section",
     "require",
@@ -88,12 +89,24 @@ def require(module: str, extra: str, package: str | None = None) -> ModuleType:
         raise MissingDependency(package or module.split(".", 1)[0], extra) from None
 
 
-def find_extension(host: ExtensionHost, kind: type[E]) -> E | None:
-    """The first extension of ``host`` (an app, a compile context) that is an instance of ``kind``, or None."""
+def extensions_of(host: ExtensionHost, kind: type[E]) -> list[E]:
+    """Every extension of ``host`` (an app, a compile context) that is an instance of ``kind``, in the order listed."""
+    found: dict[int, E] = {}
     for extension in host.extensions.values():
         if isinstance(extension, kind):
-            return extension
-    return None
+            found.setdefault(id(extension), extension)
+    return list(found.values())
+
+
+def find_extension(host: ExtensionHost, kind: type[E], name: str | None = None) -> E | None:
+    """The extension of ``host`` of type ``kind``: the one registered as ``name`` (a section name,
+    any case) when given, else the first listed. None when there is none.
+    """
+    if name is not None:
+        named = host.extensions.get(name.lower())
+        return named if isinstance(named, kind) else None
+    found = extensions_of(host, kind)
+    return found[0] if found else None
 
 
 class NoConfig(BaseModel):

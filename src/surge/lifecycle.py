@@ -6,6 +6,8 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from surge._marks import marked_members
+
 __all__ = ["Hook", "LifecycleHooks", "on_shutdown", "on_startup"]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,9 +48,7 @@ class LifecycleHooks:
         self.shutdown.insert(0, hook)
 
     def _marked(self, kind: str) -> list[Hook]:
-        cls = type(self._owner)
-        names = [name for name in sorted(dir(cls)) if getattr(getattr(cls, name, None), _MARK, None) == kind]
-        return [getattr(self._owner, name) for name in names]
+        return [getattr(self._owner, name) for name, mark in marked_members(type(self._owner), _MARK) if mark == kind]
 
     async def run_startup(self) -> None:
         """Run the added startup hooks, then the owner's ``@on_startup`` methods."""

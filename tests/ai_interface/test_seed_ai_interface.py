@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from seed_project import SQL_EXTENSIONS, SeedProject
 from surge.testing import TestClient
+
+from seed_project import SQL_EXTENSIONS, SeedProject
 
 CHAT_SESSION_MODEL = """
     from sqlalchemy import String

@@ -5,8 +5,9 @@ as a user would, against real parts: SQLite files in ``tmp_path``."""
 
 from __future__ import annotations
 
-from seed_project import SeedProject, auth_project
 from surge.testing import TestClient
+
+from seed_project import SeedProject, auth_project
 
 
 async def seed_users(project: SeedProject) -> None:

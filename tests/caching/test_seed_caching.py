@@ -9,8 +9,9 @@ import asyncio
 import uuid
 from typing import Any
 
-from seed_project import SeedProject
 from surge.testing import TestClient
+
+from seed_project import SeedProject
 
 CACHE_API = """
     from typing import Optional

@@ -13,7 +13,6 @@ import pytest
 from loguru import logger
 from pydantic import BaseModel
 
-from seed_app import UserData, UsersApi
 from surge import HttpStatus, MediaType, Request, Response
 from surge.controller import (
     Controller,
@@ -32,6 +31,7 @@ from surge.controller import (
 )
 from surge.testing import TestClient
 
+from seed_app import UserData, UsersApi
 from surge_testkit import make_app
 
 MODULE = __name__

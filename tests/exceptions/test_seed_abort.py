@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from seed_app import CustomExceptionHandler, ErrorsApi  # noqa: F401 (config names f"{MODULE}:CustomExceptionHandler")
 from surge import HttpStatus, abort, html_abort
 from surge.exceptions import AborterException, HtmlAborterException
 from surge.testing import TestClient
 
+from seed_app import CustomExceptionHandler, ErrorsApi  # noqa: F401 (config names f"{MODULE}:CustomExceptionHandler")
 from surge_testkit import make_app
 
 MODULE = __name__

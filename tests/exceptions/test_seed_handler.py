@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from loguru import logger
 
-from seed_app import CustomExceptionHandler, ErrorsApi, UsersApi  # noqa: F401 (config names f"{MODULE}:CustomExceptionHandler")
 from surge import HttpStatus, Request, Response
 from surge.exceptions import ExceptionHandler, MethodNotAllowed, NotFound, handles
 from surge.testing import TestClient
 
+from seed_app import CustomExceptionHandler, ErrorsApi, UsersApi  # noqa: F401 (config names f"{MODULE}:CustomExceptionHandler")
 from surge_testkit import make_app
 
 MODULE = __name__

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from seed_app import ObjectsApi, UsersApi
 from surge.testing import TestClient
 
+from seed_app import ObjectsApi, UsersApi
 from surge_testkit import make_app
 
 

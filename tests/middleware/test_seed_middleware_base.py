@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import time
 
-from seed_app import AThirdException, SomeOtherException, UsersApi
 from surge import HttpStatus, Request, Response
 from surge.exceptions import ExceptionHandler, handles
 from surge.middleware import MiddlewareBase
 from surge.testing import TestClient
 
+from seed_app import AThirdException, SomeOtherException, UsersApi
 from surge_testkit import make_app
 
 MODULE = __name__

@@ -8,8 +8,9 @@ from __future__ import annotations
 import importlib
 import json
 
-from seed_project import USERS_API, auth_project
 from surge.testing import TestClient
+
+from seed_project import USERS_API, auth_project
 
 
 async def test_openapi_served_in_debug_only_and_extension_decorators_keep_the_docs(project, tmp_path):

@@ -6,11 +6,11 @@ application is in ``seed_app``.
 
 from __future__ import annotations
 
-from seed_app import UsersApi
 from surge import Request, Response
 from surge.controller import Controller, get, path
 from surge.testing import TestClient
 
+from seed_app import UsersApi
 from surge_testkit import make_app
 
 

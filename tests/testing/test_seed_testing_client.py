@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from seed_app import make_application
 from surge.testing import SurgeTestClient, TestClient
+
+from seed_app import make_application
 
 
 @pytest.fixture

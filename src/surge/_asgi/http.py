@@ -1,16 +1,19 @@
 """HTTP: route a request, run its endpoint through the middleware chain, send the response.
 
-Built once, when the app starts; the per-request path is :meth:`HttpServer.serve` and
-:meth:`Dispatch.__call__`.
+Built once, when the app starts; the per-request path is :meth:`AsgiApplication.__call__`
+and :meth:`Dispatch.__call__`.
 """
 
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from surge._asgi.errors import ErrorResponder, UnhandledInDebug, guarded
+from surge._asgi.lifespan import Lifespan, StartGate, run_lifespan
+from surge._asgi.websocket import WebsocketServer
 from surge.http.request import AFTER_RESPONSE, Request, RequestApp
 from surge.http.response import Response
 from surge.middleware.base import MiddlewareBase, Next
@@ -21,7 +24,7 @@ from surge.types import Receive, Scope, Send
 if TYPE_CHECKING:
     from loguru import Logger
 
-__all__ = ["Dispatch", "HttpServer", "build_chain"]
+__all__ = ["AsgiApplication", "Dispatch", "HttpChain", "build_chain"]
 
 
 class Dispatch:
@@ -90,31 +93,60 @@ def build_chain(
     return entry
 
 
-class HttpServer:
-    """Serves one HTTP request: build the Request, run the chain, send, run after-response work."""
+class HttpChain:
+    """What serving HTTP needs once the app has started: the chain's entry, the error path, the access log."""
 
-    __slots__ = ("access_log", "app", "entry", "request_class", "respond")
+    __slots__ = ("access_log", "entry", "respond")
 
-    def __init__(
-        self, app: RequestApp, entry: Next, respond: ErrorResponder, request_class: type[Request], access_log: Logger | None
-    ) -> None:
-        self.app = app
+    def __init__(self, entry: Next, respond: ErrorResponder, access_log: Logger | None) -> None:
         self.entry = entry
         self.respond = respond
-        self.request_class = request_class
         self.access_log = access_log
 
-    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The ASGI ``http`` scope handler."""
-        req = self.request_class(scope, receive, send, self.app)
-        access_log = self.access_log
+
+class AsgiApplication(ABC):
+    """The ASGI callable of the application.
+
+    HTTP is served right here: one coroutine stands between the server and the middleware
+    chain. A first request or connection without a lifespan starts the app once
+    (:class:`StartGate`); websockets and the lifespan go to their own modules.
+    """
+
+    request_class: type[Request]
+    _http: HttpChain | None  # set once startup has finished
+    _websocket: WebsocketServer | None
+    _gate: StartGate
+
+    @abstractmethod
+    async def startup(self) -> None:
+        """Compile, start the extensions, then set ``_http`` and ``_websocket``."""
+
+    @abstractmethod
+    async def shutdown(self) -> None:
+        """Stop the extensions; clear ``_http`` and ``_websocket``."""
+
+    async def _start_once(self) -> None:
+        await self._gate.run_once(lambda: self._http is not None, self.startup)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ASGI entry point."""
+        if scope["type"] != "http":
+            return await self._serve_other(scope, receive, send)
+        http = self._http
+        if http is None:
+            await self._start_once()
+            http = self._http
+            assert http is not None
+        app: RequestApp = self  # type: ignore[assignment]  # PERF: the application is one; cast() costs a call
+        req = self.request_class(scope, receive, send, app)
+        access_log = http.access_log
         started = time.perf_counter() if access_log is not None else 0.0
         try:
             try:
                 try:
-                    response = await self.entry(req)
+                    response = await http.entry(req)
                 except Exception as exc:  # raised in a middleware and not answered further in
-                    response = await self.respond(req, exc)
+                    response = await http.respond(req, exc)
             except UnhandledInDebug as unhandled:  # DEBUG: show the page, then let the server log the error
                 await unhandled.response(send, scope["method"] == "HEAD", req)
                 if access_log is not None:
@@ -127,6 +159,15 @@ class HttpServer:
                     await callback()
         if access_log is not None:
             _log_access(access_log, req, response.status_code, started)
+
+    async def _serve_other(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            if self._websocket is None:
+                await self._start_once()
+            assert self._websocket is not None
+            await self._websocket.serve(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await run_lifespan(cast("Lifespan", self), receive, send)
 
 
 def _log_access(logger: Logger, req: Request, status: int, started: float) -> None:

@@ -223,8 +223,7 @@ def find_authentication(app: ExtensionsHolder) -> Authentication:
     Raises:
         ImproperlyConfigured: no Authentication extension is listed in EXTENSIONS.
     """
-    named = app.extensions.get("authentication")
-    found = named if isinstance(named, Authentication) else find_extension(app, Authentication)
+    found = find_extension(app, Authentication, "authentication") or find_extension(app, Authentication)
     if found is None:
         raise ImproperlyConfigured(
             "login_required / role_required need an Authentication subclass instance listed in EXTENSIONS"

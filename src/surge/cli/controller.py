@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
+from surge._marks import marked_members
 from surge.exceptions.config import ImproperlyConfigured
 from surge.types import AppContext
 
@@ -106,11 +107,9 @@ class CLIController:
     def commands(self) -> dict[str, tuple[CommandSpec, Callable[..., Any]]]:
         """Every command of this controller by its (prefixed) name, with the bound method."""
         found = {}
-        for name in dir(type(self)):
-            attr = getattr(type(self), name, None)
-            spec = getattr(attr, "__surge_cli_command__", None)
-            if spec is not None:
-                found[self.command_prefix + spec.name] = (spec, getattr(self, name))
+        for name, spec in marked_members(type(self), "__surge_cli_command__"):
+            assert isinstance(spec, CommandSpec)
+            found[self.command_prefix + spec.name] = (spec, getattr(self, name))
         return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from surge._marks import marked_members
 from surge.controller._finish import Finish, finisher, keeps_responses
 from surge.controller._handler import handler_step
 from surge.http.request import Request
@@ -38,12 +39,7 @@ _Hook = Callable[..., Awaitable[Any]]
 
 def _bound_hooks(instance: object, kind: str) -> tuple[_Hook, ...]:
     """``@before_request`` / ``@after_request`` methods, in alphabetical order (as the seed says)."""
-    found = []
-    for name in sorted(dir(type(instance))):
-        attr = getattr(type(instance), name, None)
-        if getattr(attr, "__surge_hook__", None) == kind:
-            found.append(getattr(instance, name))
-    return tuple(found)
+    return tuple(getattr(instance, name) for name, mark in marked_members(type(instance), "__surge_hook__") if mark == kind)
 
 
 def _inner(info: EndpointInfo, params: HandlerParams) -> CallNext:

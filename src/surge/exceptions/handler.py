@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from surge._marks import marked_members
 from surge.types import AppContext
 
 __all__ = ["ExceptionHandler", "handler_methods", "handles"]
@@ -40,8 +41,8 @@ class ExceptionHandler:
 
 def handler_methods(instance: ExceptionHandler) -> list[tuple[type[BaseException], Callable[..., Awaitable[Any]]]]:
     """``(exception class, bound method)`` for every ``@handles`` method of ``instance``."""
-    found = []
-    for name in dir(type(instance)):
-        for exc_type in getattr(getattr(type(instance), name, None), "__surge_handles__", ()):
-            found.append((exc_type, getattr(instance, name)))
+    found: list[tuple[type[BaseException], Callable[..., Awaitable[Any]]]] = []
+    for name, exc_types in marked_members(type(instance), "__surge_handles__"):
+        assert isinstance(exc_types, tuple)
+        found.extend((exc_type, getattr(instance, name)) for exc_type in exc_types)
     return found

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from surge._imports import import_string
 from surge.exceptions.config import ImproperlyConfigured
 from surge.exceptions.http import MethodNotAllowed
-from surge.extension import BaseExtension, find_extension
+from surge.extension import BaseExtension, extensions_of, find_extension
 from surge.rest._cache import ResponseCache
 from surge.rest._ddl import create_tables
 from surge.rest._limits import Limiter
@@ -135,7 +135,7 @@ class RestApi(BaseExtension[RestApiConfig]):
 
         if self._db is not None:
             return self._db
-        found = [ext for ext in dict.fromkeys(app.extensions.values()) if isinstance(ext, SqlDatabase)]
+        found = extensions_of(app, SqlDatabase)
         if config.DATABASE is not None:
             for db in found:
                 if config.DATABASE in (db.extension_name, db.db_name, db.configs_name):
@@ -168,8 +168,8 @@ class RestApi(BaseExtension[RestApiConfig]):
         from surge.caching.extension import Cache
 
         if config.CACHE is not None:
-            found = app.extensions.get(config.CACHE.lower())
-            if not isinstance(found, Cache):
+            found = find_extension(app, Cache, config.CACHE)
+            if found is None:
                 raise ImproperlyConfigured(f"{self.configs_name}.CACHE: no Cache extension named {config.CACHE!r}")
             return found
         return find_extension(app, Cache)

@@ -205,7 +205,7 @@ class CSRFMiddleware(MiddlewareBase):
         sessions = find_extension(app, Sessions)
         assert sessions is not None  # checked in CSRF.validate_config
         names = {sessions.cookie_name, *self.extension.config.COOKIE_NAMES}
-        for extension in app.extensions.values():
+        for extension in app.extensions.values():  # a role (abstract): found by isinstance, not by type lookup
             if isinstance(extension, AuthCookieProvider):
                 names.update(extension.auth_cookie_names)
         self._cookies = tuple(sorted(names))

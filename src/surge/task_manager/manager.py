@@ -9,6 +9,7 @@ import inspect
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
+from surge._marks import marked_members
 from surge.extension import BaseExtension, require
 from surge.task_manager import _runner
 from surge.task_manager._lock import LeaderLock, lock_from_setting
@@ -57,10 +58,9 @@ class TaskManager(BaseExtension[TaskManagerConfig]):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._defined_jobs: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
-        for name in sorted(dir(type(self))):
-            marker = getattr(getattr(type(self), name, None), JOB_ATTR, None)
-            if marker is not None:
-                self._defined_jobs.append((name, marker[0], marker[1]))
+        for name, marker in marked_members(type(self), JOB_ATTR):
+            assert isinstance(marker, tuple)  # (args, kwargs), as @schedule_job records them
+            self._defined_jobs.append((name, marker[0], marker[1]))
 
     # -- setup ------------------------------------------------------------------------------------
     def validate_config(self, app: Surge) -> TaskManagerConfig:

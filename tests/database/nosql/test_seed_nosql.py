@@ -10,8 +10,9 @@ import uuid
 
 import pytest
 
-from seed_project import SeedProject
 from surge.testing import TestClient
+
+from seed_project import SeedProject
 
 MEMORY_BACKEND = """
     \"\"\"A custom backend written the way the seed's "Custom backend implementations" asks.\"\"\"

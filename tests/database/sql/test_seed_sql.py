@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from seed_project import USER_MODEL, sql_project
 from surge.testing import TestClient
+
+from seed_project import USER_MODEL, sql_project
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
