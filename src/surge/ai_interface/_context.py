@@ -10,33 +10,45 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from surge.ai_interface.exceptions import ChatContextNotFound
 from surge.controller.spec import CallNext, find_endpoint_spec
 from surge.exceptions.config import ImproperlyConfigured
 
 if TYPE_CHECKING:
-    from surge.ai_interface.extension import AiInterface
     from surge.controller.context import CompileContext
     from surge.http.request import Request
     from surge.types import HandlerKwargs
 
-__all__ = ["ChatContextStep", "compile_loader"]
+__all__ = ["ChatContextSource", "ChatContextStep", "compile_loader"]
 
 Loader = Callable[["Request"], Awaitable[Any]]
 
 
-def compile_loader(interface: AiInterface, ctx: CompileContext) -> Loader:
+class ChatContextSource(Protocol):
+    """What the step needs of the extension (``AiInterface``), so this module does not import it."""
+
+    @property
+    def chat_context_name(self) -> str:
+        """The handler argument the loaded context is injected as."""
+        ...
+
+    def chat_context_loader(self, req: Request) -> Any:
+        """Return the chat context of ``req`` (or an awaitable of it), None when there is none."""
+        ...
+
+
+def compile_loader(interface: ChatContextSource, ctx: CompileContext, placeholder: object) -> Loader:
     """``chat_context_loader`` with the steps its decorators recorded (sessions, ...) around it.
+
+    ``placeholder`` is the base class's unimplemented loader: finding it means no override.
 
     Raises:
         ImproperlyConfigured: the interface does not implement ``chat_context_loader``.
     """
-    from surge.ai_interface.extension import AiInterface
-
     func = inspect.getattr_static(type(interface), "chat_context_loader")
-    if func is AiInterface.__dict__["chat_context_loader"]:
+    if func is placeholder:
         raise ImproperlyConfigured(
             f"{type(interface).__name__} must implement chat_context_loader(self, req) to use with_chat_context"
         )
@@ -63,11 +75,12 @@ def compile_loader(interface: AiInterface, ctx: CompileContext) -> Loader:
 class ChatContextStep:
     """Load the chat context before the handler; inject it as ``CHAT_CONTEXT_NAME`` or answer 404."""
 
-    __slots__ = ("_func", "_interface")
+    __slots__ = ("_func", "_interface", "_placeholder")
 
-    def __init__(self, interface: AiInterface, func: Callable[..., Any]) -> None:
+    def __init__(self, interface: ChatContextSource, func: Callable[..., Any], placeholder: object) -> None:
         self._interface = interface
         self._func = func
+        self._placeholder = placeholder
 
     @property
     def provides(self) -> tuple[str, ...]:
@@ -82,7 +95,7 @@ class ChatContextStep:
         """
         interface = self._interface
         ctx.require_extension(interface, f"{self._func.__qualname__} via @{type(interface).__name__}.with_chat_context")
-        load = compile_loader(interface, ctx)
+        load = compile_loader(interface, ctx, self._placeholder)
         name = interface.chat_context_name
         parameters = inspect.signature(self._func).parameters
         inject = name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())

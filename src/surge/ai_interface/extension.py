@@ -129,7 +129,8 @@ class AiInterface(BaseExtension[AiInterfaceConfig]):
         A None from the loader raises :class:`ChatContextNotFound` (404). Returns ``func``
         unchanged (metadata only), so it composes with the other decorators in any order.
         """
-        add_endpoint_wrapper(func, ChatContextStep(self, func))
+        placeholder = AiInterface.__dict__["chat_context_loader"]
+        add_endpoint_wrapper(func, ChatContextStep(self, func, placeholder))
         spec = endpoint_spec(func)
         if all(descriptor.status != 404 for descriptor in spec.descriptors):
             spec.descriptors.append(Descriptor(status=404, description="Chat context not found"))

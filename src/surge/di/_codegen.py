@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from surge.di._planner import SRC_CONST, SRC_KWARG, SRC_NODE, SRC_REQUEST, SRC_SLOT, Node, Plan, Source
 from surge.di._runtime import FRAME, Cleanup, extractor
 from surge.di.analysis import Mode
+from surge.exceptions.base import SurgeError
 from surge.types import PipelineStep
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["generate"]
 
 
-class _NoValue(RuntimeError):
+class _NoValue(SurgeError, RuntimeError):
     """A generator provider finished without yielding."""
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from surge.exceptions.base import SurgeError
+
 __all__ = ["EmailSendError"]
 
 
-class EmailSendError(Exception):
+class EmailSendError(SurgeError):
     """The SMTP server could not be reached, refused the login, or refused recipients.
 
     ``refused`` maps each refused recipient to the server's reply (empty when the whole

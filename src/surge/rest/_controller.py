@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from surge.http.request import Request
 from surge.http.response import Response
 from surge.rest._crud import error_response, integrity_error, json_response, validation_errors
 from surge.rest._openapi import allows_anyone, responses, security
+from surge.rest._protocols import ApiContext
 from surge.rest.endpoint import BackgroundTask, RestEndpoint, call_maybe_sync
 from surge.rest.errors import ConfigurationError, RestError
 from surge.rest.middleware import run_after, run_before
@@ -33,15 +34,34 @@ if TYPE_CHECKING:
     from loguru import Logger
 
     from surge.controller.context import CompileContext
+    from surge.rest._cache import ResponseCache
     from surge.rest._resource import ResourceSpec
-    from surge.rest.extension import RestApi
+    from surge.rest._runtime import Runtime
     from surge.rest.middleware import RestMiddleware
     from surge.types import HandlerKwargs
 
-__all__ = ["RestStep", "build_controller", "convert_error", "to_response"]
+__all__ = ["ControllerApi", "RestStep", "build_controller", "convert_error", "to_response"]
 
 ENDPOINT_KWARG = "_rest_endpoint"
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class ControllerApi(ApiContext, Protocol):
+    """What the generated controllers use of their ``RestApi`` (which builds them: no import back)."""
+
+    @property
+    def response_cache(self) -> ResponseCache:
+        """Caches the GET responses of resources with ``Meta.cache``."""
+        ...
+
+    @property
+    def middlewares(self) -> tuple[RestMiddleware, ...]:
+        """The RestMiddleware around every resource."""
+        ...
+
+    def runtime(self, cls: type[RestEndpoint]) -> Runtime:
+        """The request-time view of resource ``cls``."""
+        ...
 
 
 def to_response(request: Request, result: object) -> Response:
@@ -60,7 +80,7 @@ class RestStep:
 
     provides: tuple[str, ...] = (ENDPOINT_KWARG,)
 
-    def __init__(self, api: RestApi, cls: type[RestEndpoint], method: str) -> None:
+    def __init__(self, api: ControllerApi, cls: type[RestEndpoint], method: str) -> None:
         self.api = api
         self.cls = cls
         self.method = method
@@ -265,7 +285,7 @@ def _route(spec: ResourceSpec) -> str:
     return f"/<{kind}:id>"
 
 
-def build_controller(api: RestApi, cls: type[RestEndpoint]) -> type[Controller]:
+def build_controller(api: ControllerApi, cls: type[RestEndpoint]) -> type[Controller]:
     """The controller class serving resource ``cls`` (register it at the resource's URL)."""
     spec = cls._resource
     assert spec.schemas is not None and spec.list_model is not None

@@ -8,7 +8,8 @@ the other matches no row and answers 409, so no update is lost or applied twice.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import Executable, delete, insert, select, update
@@ -21,11 +22,14 @@ from surge.rest._model import utcnow
 from surge.rest.errors import RestError
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from surge.http.request import Request
     from surge.rest._resource import ResourceSpec
-    from surge.rest.endpoint import Body, RestEndpoint
 
 __all__ = [
+    "Body",
+    "CrudEndpoint",
     "create",
     "destroy",
     "error_response",
@@ -36,6 +40,40 @@ __all__ = [
     "update_row",
     "validation_errors",
 ]
+
+Body = BaseModel | Mapping[str, Any]
+"""A write's body: the validated model, or a mapping (validated by the built-in CRUD)."""
+
+
+class CrudEndpoint(Protocol):
+    """The ``RestEndpoint`` serving one request, as the built-in CRUD uses it (it calls this module)."""
+
+    request: Request
+    params: dict[str, Any]
+    ordering: list[tuple[str, bool]]
+
+    @property
+    def _resource(self) -> ResourceSpec:
+        """The endpoint class's declaration."""
+        ...
+
+    @property
+    def session(self) -> AsyncSession:
+        """The request's session."""
+        ...
+
+    async def _get_queryset(self, request: Request) -> Any:
+        """The base query of the list route."""
+        ...
+
+    def _serialize(self, row: object, method: str) -> dict[str, Any]:
+        """The response dict of ``row``."""
+        ...
+
+    def _serialize_rows(self, rows: list[Any], method: str) -> list[dict[str, Any]]:
+        """The response dicts of ``rows``."""
+        ...
+
 
 _CONSTRAINTS = {
     "unique": (409, "A record with the same unique value already exists"),
@@ -80,7 +118,7 @@ def integrity_error(exc: IntegrityError) -> RestError:
     return RestError(status, message, extra=extra)
 
 
-def _validate(endpoint: RestEndpoint, model: type[BaseModel], data: object) -> BaseModel | Response:
+def _validate(endpoint: CrudEndpoint, model: type[BaseModel], data: object) -> BaseModel | Response:
     if isinstance(data, model):
         return data
     try:
@@ -99,13 +137,13 @@ def _values(spec: ResourceSpec, validated: BaseModel, partial: bool) -> dict[str
     return values
 
 
-def _spec(endpoint: RestEndpoint) -> Any:
+def _spec(endpoint: CrudEndpoint) -> Any:
     spec = endpoint._resource
     assert spec.info is not None and spec.schemas is not None
     return spec
 
 
-async def list_rows(endpoint: RestEndpoint, request: Request) -> Response:
+async def list_rows(endpoint: CrudEndpoint, request: Request) -> Response:
     """GET on the collection: queryset, filter backends, ordering, pagination."""
     spec = _spec(endpoint)
     qs = await endpoint._get_queryset(request)
@@ -121,7 +159,7 @@ async def list_rows(endpoint: RestEndpoint, request: Request) -> Response:
     return json_response(request, body)
 
 
-async def retrieve(endpoint: RestEndpoint, pk: object) -> Response:
+async def retrieve(endpoint: CrudEndpoint, pk: object) -> Response:
     """GET on one row, by primary key (the queryset does not apply)."""
     spec = _spec(endpoint)
     table = spec.info.table
@@ -131,7 +169,7 @@ async def retrieve(endpoint: RestEndpoint, pk: object) -> Response:
     return json_response(endpoint.request, endpoint._serialize(row, "GET"))
 
 
-async def _write(endpoint: RestEndpoint, statement: Executable) -> Any:
+async def _write(endpoint: CrudEndpoint, statement: Executable) -> Any:
     session = endpoint.session
     try:
         return (await session.execute(statement)).mappings().first()
@@ -140,7 +178,7 @@ async def _write(endpoint: RestEndpoint, statement: Executable) -> Any:
         raise integrity_error(exc) from None
 
 
-async def create(endpoint: RestEndpoint, data: Body) -> Response:
+async def create(endpoint: CrudEndpoint, data: Body) -> Response:
     """POST: validate, ``INSERT ... RETURNING``, 201 with the new row."""
     spec = _spec(endpoint)
     validated = _validate(endpoint, spec.schemas.create, data)
@@ -162,7 +200,7 @@ async def create(endpoint: RestEndpoint, data: Body) -> Response:
     return json_response(endpoint.request, endpoint._serialize(row, "POST"), 201)
 
 
-async def update_row(endpoint: RestEndpoint, data: Body, pk: object, partial: bool) -> Response:
+async def update_row(endpoint: CrudEndpoint, data: Body, pk: object, partial: bool) -> Response:
     """PUT (``partial=False``) or PATCH: the optimistic-lock update; 404, 409 or 200."""
     spec = _spec(endpoint)
     validated = _validate(endpoint, spec.schemas.patch if partial else spec.schemas.update, data)
@@ -191,7 +229,7 @@ async def update_row(endpoint: RestEndpoint, data: Body, pk: object, partial: bo
     return json_response(endpoint.request, endpoint._serialize(row, "PATCH" if partial else "PUT"))
 
 
-async def destroy(endpoint: RestEndpoint, pk: object) -> Response:
+async def destroy(endpoint: CrudEndpoint, pk: object) -> Response:
     """DELETE: 204, or 404."""
     spec = _spec(endpoint)
     table = spec.info.table

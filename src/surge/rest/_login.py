@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -17,11 +17,28 @@ from surge.rest._openapi import ErrorBody, ValidationErrorBody
 from surge.rest.authentication import AuthenticationFailed
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from surge.controller.context import CompileContext
-    from surge.rest.extension import RestApi
     from surge.types import HandlerKwargs
 
-__all__ = ["LoginController", "LoginRequest", "build_login_controller"]
+__all__ = ["LoginApi", "LoginController", "LoginRequest", "build_login_controller"]
+
+
+class LoginApi(Protocol):
+    """What the login routes use of their ``RestApi`` (which builds them: no import back)."""
+
+    async def validate_login(self, username: str, password: str) -> dict[str, Any] | None:
+        """The user payload for these credentials (None: refused)."""
+        ...
+
+    def login_mode(self) -> Literal["jwt", "basic"]:
+        """What ``/auth/login`` answers: a token (jwt) or only the user (basic)."""
+        ...
+
+    def create_token(self, payload: Mapping[str, Any], expires_in: int | None = None) -> str:
+        """A JWT carrying ``payload``."""
+        ...
 
 
 class LoginRequest(BaseModel):
@@ -61,7 +78,7 @@ class _SeedErrors:
 class LoginController(Controller):
     """Log in with a user name and password."""
 
-    api: ClassVar[RestApi]
+    api: ClassVar[LoginApi]
 
     async def _login(self, req: Request, body: LoginRequest) -> Response:
         api = self.api
@@ -73,7 +90,7 @@ class LoginController(Controller):
         return json_response(req, {"token": api.create_token(user), "user": user})
 
 
-def build_login_controller(api: RestApi) -> type[LoginController]:
+def build_login_controller(api: LoginApi) -> type[LoginController]:
     """A login controller bound to ``api`` (its routes get their metadata here)."""
 
     async def login(self: LoginController, req: Request, body: LoginRequest) -> Response:

@@ -10,8 +10,8 @@ from pydantic import BaseModel
 from surge.controller.decorators import Descriptor
 
 if TYPE_CHECKING:
+    from surge.rest._protocols import ApiContext
     from surge.rest._resource import ResourceSpec
-    from surge.rest.extension import RestApi
 
 __all__ = ["ErrorBody", "ValidationErrorBody", "ValidationErrorItem", "allows_anyone", "responses", "security"]
 
@@ -45,7 +45,7 @@ def allows_anyone(spec: ResourceSpec, method: str) -> bool:
     return chosen is AllowAny or isinstance(chosen, AllowAny)
 
 
-def security(spec: ResourceSpec, api: RestApi) -> tuple[list[dict[str, list[str]]] | None, dict[str, Any]]:
+def security(spec: ResourceSpec, api: ApiContext) -> tuple[list[dict[str, list[str]]] | None, dict[str, Any]]:
     """The security requirement and scheme of a resource's backend (None: not secured)."""
     auth = spec.authentication
     if auth is None or auth.backend is None:

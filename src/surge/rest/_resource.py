@@ -8,7 +8,7 @@ database knows its columns.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 
@@ -37,7 +37,7 @@ from surge.rest.options import (
 if TYPE_CHECKING:
     from surge.rest.pagination import Paginator
 
-__all__ = ["ResourceSpec", "bind_reflected", "describe"]
+__all__ = ["DeclaredResource", "ResourceSpec", "bind_reflected", "describe"]
 
 _META_OPTIONS = frozenset(
     {"authentication", "filtering", "pagination", "serializer", "cache", "reflect", "table", "abstract", "description", "tags"}
@@ -72,6 +72,12 @@ class ResourceSpec:
     def bound(self) -> bool:
         """True once the table and models exist."""
         return self.schemas is not None
+
+
+class DeclaredResource(Protocol):
+    """An endpoint class (``RestEndpoint`` subclass) as the modules below it see it: its declaration."""
+
+    _resource: ClassVar[ResourceSpec]
 
 
 def _meta(cls: type) -> Any:

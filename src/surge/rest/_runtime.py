@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from surge.rest._protocols import ApiContext
 from surge.rest.authentication import (
     AllowAny,
     AuthenticationFailed,
@@ -19,10 +20,29 @@ from surge.rest.options import VERBS, RateLimit
 if TYPE_CHECKING:
     from surge.database.sql import SqlDatabase
     from surge.http.request import Request
-    from surge.rest.endpoint import RestEndpoint
-    from surge.rest.extension import RestApi
+    from surge.rest._limits import Limiter
+    from surge.rest._resource import DeclaredResource
 
-__all__ = ["Runtime"]
+__all__ = ["Runtime", "RuntimeApi"]
+
+
+class RuntimeApi(ApiContext, Protocol):
+    """What a resource's runtime uses of its ``RestApi`` (which this module does not import)."""
+
+    @property
+    def db(self) -> SqlDatabase:
+        """The SqlDatabase the resources live in."""
+        ...
+
+    @property
+    def limiter(self) -> Limiter:
+        """Counts requests against the rate limits."""
+        ...
+
+    @property
+    def global_limit(self) -> RateLimit | None:
+        """The limit on every resource, per client."""
+        ...
 
 
 def _instance(value: object, kind: str, name: str) -> Any:
@@ -36,7 +56,7 @@ def _instance(value: object, kind: str, name: str) -> Any:
 class Runtime:
     """One resource served by one RestApi: its database, backend, permissions, limits and cache."""
 
-    def __init__(self, api: RestApi, cls: type[RestEndpoint]) -> None:
+    def __init__(self, api: RuntimeApi, cls: type[DeclaredResource]) -> None:
         spec = cls._resource
         self.cls = cls
         self.spec = spec

@@ -19,7 +19,7 @@ from surge.rest.errors import RestError
 if TYPE_CHECKING:
     from surge.auth.extension import Authentication
     from surge.http.request import Request
-    from surge.rest.extension import RestApi
+    from surge.rest._protocols import ApiContext
 
 __all__ = [
     "AUTH_FAILED",
@@ -77,9 +77,9 @@ class BaseAuthentication:
     openapi_scheme_name: ClassVar[str] = "restAuth"
 
     def __init__(self) -> None:
-        self.api: RestApi | None = None
+        self.api: ApiContext | None = None
 
-    def configure(self, api: RestApi) -> None:
+    def configure(self, api: ApiContext) -> None:
         """Bind to the RestApi (at startup); check what the backend needs from its config."""
         self.api = api
 
@@ -101,7 +101,7 @@ class BaseAuthentication:
         """The OpenAPI security scheme of this backend."""
         return {"type": "http", "scheme": "bearer"}
 
-    def openapi(self, api: RestApi) -> tuple[str, dict[str, Any]]:
+    def openapi(self, api: ApiContext) -> tuple[str, dict[str, Any]]:
         """The name and definition of this backend's security scheme in ``api``'s app."""
         return self.openapi_scheme_name, self.openapi_scheme()
 
@@ -113,7 +113,7 @@ class AppAuthentication(BaseAuthentication):
     session, signed cookie, Basic: whatever the extension's ``user_loader`` accepts).
     """
 
-    def configure(self, api: RestApi) -> None:
+    def configure(self, api: ApiContext) -> None:
         super().configure(api)
         self.extension = _app_authentication(api)
         self.challenge = self.extension.challenge()  # type: ignore[misc]
@@ -123,12 +123,12 @@ class AppAuthentication(BaseAuthentication):
             return request.user
         return await self.extension.user_loader(request)
 
-    def openapi(self, api: RestApi) -> tuple[str, dict[str, Any]]:
+    def openapi(self, api: ApiContext) -> tuple[str, dict[str, Any]]:
         extension = _app_authentication(api)
         return extension.openapi_scheme_name or "appAuth", extension.openapi_scheme()
 
 
-def _app_authentication(api: RestApi) -> Authentication:
+def _app_authentication(api: ApiContext) -> Authentication:
     from surge.auth.extension import Authentication
     from surge.rest.errors import ConfigurationError
 
@@ -150,7 +150,7 @@ class RestJWTAuthentication(BaseAuthentication):
     challenge = "Bearer"
     openapi_scheme_name = "bearerAuth"
 
-    def configure(self, api: RestApi) -> None:
+    def configure(self, api: ApiContext) -> None:
         super().configure(api)
         api.jwt  # noqa: B018 - fails at startup, naming the key, when no secret is configured
 
@@ -183,7 +183,7 @@ class RestBasicAuthentication(BaseAuthentication):
         realm = self.api.config.BASIC_REALM if self.api is not None else "api"
         return f'Basic realm="{realm}"'
 
-    def configure(self, api: RestApi) -> None:
+    def configure(self, api: ApiContext) -> None:
         super().configure(api)
         if type(self).validate_credentials is BaseAuthentication.validate_credentials and not api.has_login_validator:
             from surge.rest.errors import ConfigurationError

@@ -17,11 +17,11 @@ import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from surge.rest import _crud
+from surge.rest._crud import Body
 from surge.rest._resource import ResourceSpec, describe
 from surge.rest.errors import ConfigurationError
 
@@ -33,9 +33,6 @@ if TYPE_CHECKING:
 __all__ = ["BackgroundTask", "Body", "RestEndpoint", "call_maybe_sync"]
 
 T = TypeVar("T")
-
-Body = BaseModel | Mapping[str, Any]
-"""A write's body: the validated model, or a mapping (validated by the built-in CRUD)."""
 
 BackgroundTask = tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]
 """``(function, args, kwargs)`` queued by :meth:`RestEndpoint.background`."""

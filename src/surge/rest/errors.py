@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from surge.exceptions.base import SurgeError
 from surge.exceptions.config import ImproperlyConfigured
 
 __all__ = ["ConfigurationError", "RestError"]
@@ -16,7 +17,7 @@ class ConfigurationError(ImproperlyConfigured):
     """
 
 
-class RestError(Exception):
+class RestError(SurgeError):
     """A client error a resource answers with the seed's body: ``{"detail": ...}``.
 
     Args:

@@ -19,8 +19,7 @@ from surge.rest.errors import ConfigurationError
 if TYPE_CHECKING:
     from surge.http.request import Request
     from surge.rest._model import FieldDef, TableInfo
-    from surge.rest._resource import ResourceSpec
-    from surge.rest.endpoint import RestEndpoint
+    from surge.rest._protocols import FilteredEndpoint, FilteredResource
 
 __all__ = ["BaseFilter", "FieldFilter", "OrderingFilter", "SearchFilter", "validate_filtering"]
 
@@ -29,11 +28,11 @@ class BaseFilter:
     """A filter backend: ``query_parameters`` are validated by the pipeline, then
     ``filter_queryset`` narrows the list query (``endpoint.params`` holds their values)."""
 
-    def query_parameters(self, spec: ResourceSpec) -> dict[str, tuple[Any, Any]]:
+    def query_parameters(self, spec: FilteredResource) -> dict[str, tuple[Any, Any]]:
         """``name -> (annotation, default)`` of the query parameters this backend reads."""
         return {}
 
-    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: RestEndpoint) -> Select[Any]:
+    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: FilteredEndpoint) -> Select[Any]:
         """The query narrowed by this backend (``qs`` unchanged by default)."""
         return qs
 
@@ -41,7 +40,7 @@ class BaseFilter:
 class FieldFilter(BaseFilter):
     """``?category=news``: exact match, one typed query parameter per ``Filtering.fields`` entry."""
 
-    def query_parameters(self, spec: ResourceSpec) -> dict[str, tuple[Any, Any]]:
+    def query_parameters(self, spec: FilteredResource) -> dict[str, tuple[Any, Any]]:
         assert spec.filtering is not None
         by_name = {field.name: field for field in spec.fields}
         params: dict[str, tuple[Any, Any]] = {}
@@ -52,7 +51,7 @@ class FieldFilter(BaseFilter):
             params[name] = (Annotated[inner | None, PydanticField(description=description)], None)
         return params
 
-    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: RestEndpoint) -> Select[Any]:
+    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: FilteredEndpoint) -> Select[Any]:
         spec = endpoint._resource
         assert spec.filtering is not None and spec.info is not None
         columns = spec.info.table.c
@@ -70,12 +69,12 @@ def _escape_like(term: str) -> str:
 class SearchFilter(BaseFilter):
     """``?search=python``: rows where any ``Filtering.search`` field contains the term (any case)."""
 
-    def query_parameters(self, spec: ResourceSpec) -> dict[str, tuple[Any, Any]]:
+    def query_parameters(self, spec: FilteredResource) -> dict[str, tuple[Any, Any]]:
         assert spec.filtering is not None
         description = "Case-insensitive substring match on: " + ", ".join(spec.filtering.search)
         return {"search": (Annotated[str | None, PydanticField(description=description, max_length=200)], None)}
 
-    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: RestEndpoint) -> Select[Any]:
+    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: FilteredEndpoint) -> Select[Any]:
         spec = endpoint._resource
         assert spec.filtering is not None and spec.info is not None
         term = endpoint.params.get("search")
@@ -92,7 +91,7 @@ class OrderingFilter(BaseFilter):
     Rows with equal values are ordered by primary key, so pages never overlap.
     """
 
-    def query_parameters(self, spec: ResourceSpec) -> dict[str, tuple[Any, Any]]:
+    def query_parameters(self, spec: FilteredResource) -> dict[str, tuple[Any, Any]]:
         assert spec.filtering is not None
         allowed = tuple(spec.filtering.ordering)
 
@@ -108,21 +107,21 @@ class OrderingFilter(BaseFilter):
         description = f"Sort by one or more (comma-separated) of: {choices}"
         return {"ordering": (Annotated[str | None, AfterValidator(check), PydanticField(description=description)], None)}
 
-    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: RestEndpoint) -> Select[Any]:
+    def filter_queryset(self, request: Request, qs: Select[Any], endpoint: FilteredEndpoint) -> Select[Any]:
         value = endpoint.params.get("ordering")
         if value:
             endpoint.ordering = [(item.strip().removeprefix("-"), item.strip().startswith("-")) for item in value.split(",")]
         return qs
 
 
-def _column_type(spec: ResourceSpec, name: str) -> Any:
+def _column_type(spec: FilteredResource, name: str) -> Any:
     from surge.rest._types import python_type_of
 
     assert spec.info is not None
     return python_type_of(spec.info.table.c[name].type)
 
 
-def validate_filtering(spec: ResourceSpec, fields: list[FieldDef], info: TableInfo) -> list[Any]:
+def validate_filtering(spec: FilteredResource, fields: list[FieldDef], info: TableInfo) -> list[Any]:
     """The backend instances of ``spec``, after checking every field name it mentions.
 
     Raises:

@@ -25,8 +25,7 @@ from surge.rest.errors import RestError
 if TYPE_CHECKING:
     from surge.http.request import Request
     from surge.rest._model import TableInfo
-    from surge.rest._resource import ResourceSpec
-    from surge.rest.endpoint import RestEndpoint
+    from surge.rest._protocols import PagedEndpoint, PaginatedResource
 
 __all__ = ["CursorPaginator", "NoPagination", "Order", "PageNumberPaginator", "Paginator", "make_paginator"]
 
@@ -39,14 +38,14 @@ class Paginator(Protocol):
 
     def query_parameters(self) -> dict[str, tuple[Any, Any]]: ...
 
-    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]: ...
+    async def paginate(self, endpoint: PagedEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]: ...
 
 
 def _ordered(qs: Select[Any], order: Order, reverse: bool = False) -> Select[Any]:
     return qs.order_by(*((column.asc() if desc == reverse else column.desc()) for column, desc in order))
 
 
-async def _rows(endpoint: RestEndpoint, qs: Select[Any]) -> list[Any]:
+async def _rows(endpoint: PagedEndpoint, qs: Select[Any]) -> list[Any]:
     result = await endpoint.session.execute(qs)
     return list(result.scalars().all())
 
@@ -57,7 +56,7 @@ class NoPagination:
     def query_parameters(self) -> dict[str, tuple[Any, Any]]:
         return {}
 
-    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]:
+    async def paginate(self, endpoint: PagedEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]:
         rows = await _rows(endpoint, _ordered(qs, order))
         return {"results": endpoint._serialize_rows(rows, "GET")}
 
@@ -72,7 +71,7 @@ class PageNumberPaginator:
         page = Annotated[int, PydanticField(ge=1, description="Page number, from 1")]
         return {"page": (page, 1)}
 
-    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]:
+    async def paginate(self, endpoint: PagedEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]:
         size = self.page_size
         page = int(endpoint.params.get("page") or 1)
         total = int(await endpoint.session.scalar(select(func.count()).select_from(qs.order_by(None).subquery())) or 0)
@@ -126,7 +125,7 @@ class CursorPaginator:
             raise RestError(400, "invalid cursor") from None
         return direction, keys
 
-    async def paginate(self, endpoint: RestEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]:
+    async def paginate(self, endpoint: PagedEndpoint, request: Request, qs: Select[Any], order: Order) -> dict[str, Any]:
         size = self.page_size
         ordering = endpoint.params.get("ordering") or ""
         cursor = endpoint.params.get("cursor")
@@ -160,7 +159,7 @@ def _after(order: Order, keys: list[Any], backwards: bool) -> Any:
     return or_(*clauses)
 
 
-def make_paginator(spec: ResourceSpec, info: TableInfo) -> Paginator:
+def make_paginator(spec: PaginatedResource, info: TableInfo) -> Paginator:
     """The paginator ``Meta.pagination`` asks for."""
     pagination = spec.pagination
     if pagination is None:

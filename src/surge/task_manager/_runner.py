@@ -11,24 +11,23 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from surge.task_manager.manager import TaskManager
+from typing import Any
 
 __all__ = ["RUNNER_REF", "activate", "deactivate", "invoke", "run_method"]
 
 RUNNER_REF = "surge.task_manager._runner:run_method"
 
-_active: dict[str, TaskManager] = {}
+# The running TaskManagers; only their methods are looked up (by name), so this module needs
+# nothing of the class and does not import it.
+_active: dict[str, object] = {}
 
 
-def activate(key: str, manager: TaskManager) -> None:
+def activate(key: str, manager: object) -> None:
     """Make ``manager`` the one that runs jobs stored under ``key`` in this process."""
     _active[key] = manager
 
 
-def deactivate(key: str, manager: TaskManager) -> None:
+def deactivate(key: str, manager: object) -> None:
     """Forget ``manager`` (if it is still the active one for ``key``)."""
     if _active.get(key) is manager:
         del _active[key]

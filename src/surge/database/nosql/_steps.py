@@ -8,17 +8,36 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from surge.controller.spec import CallNext
 
 if TYPE_CHECKING:
     from surge.controller.context import CompileContext
-    from surge.database.nosql.extension import NoSqlDatabase
+    from surge.database.nosql.backends.base import AsyncNoSqlBackendBase
     from surge.http.request import Request
     from surge.types import HandlerKwargs
 
-__all__ = ["DatabaseStep"]
+__all__ = ["DatabaseSource", "DatabaseStep"]
+
+
+class DatabaseSource(Protocol):
+    """What the step needs of ``NoSqlDatabase``, so this module does not import the extension."""
+
+    @property
+    def inject_name(self) -> str:
+        """The handler argument that receives the database (``DB_INJECT_NAME``)."""
+        ...
+
+    @property
+    def session_name(self) -> str:
+        """The handler argument that receives the session (``SESSION_NAME``)."""
+        ...
+
+    @property
+    def backend(self) -> AsyncNoSqlBackendBase:
+        """The configured backend."""
+        ...
 
 
 class DatabaseStep:
@@ -31,7 +50,7 @@ class DatabaseStep:
 
     __slots__ = ("_db", "_func", "_transactional")
 
-    def __init__(self, db: NoSqlDatabase, func: Callable[..., Any], transactional: bool) -> None:
+    def __init__(self, db: DatabaseSource, func: Callable[..., Any], transactional: bool) -> None:
         self._db = db
         self._func = func
         self._transactional = transactional

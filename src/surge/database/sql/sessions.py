@@ -16,17 +16,18 @@ from sqlalchemy.orm import Session
 
 from surge.controller.spec import CallNext
 from surge.database.sql._current import reset_current, set_current
+from surge.exceptions.base import SurgeError
 
 if TYPE_CHECKING:
     from surge.controller.context import CompileContext
-    from surge.database.sql.extension import SqlDatabase
+    from surge.database.sql._types import SessionSource
     from surge.http.request import Request
     from surge.types import HandlerKwargs
 
 __all__ = ["ManagedSession", "ReadOnlySession", "ReadOnlySessionError", "ReadOnlySyncSession"]
 
 
-class ReadOnlySessionError(RuntimeError):
+class ReadOnlySessionError(SurgeError, RuntimeError):
     """``commit()`` was called on a session opened by ``@readonly_session``."""
 
 
@@ -49,7 +50,7 @@ class _SessionStep:
 
     __slots__ = ("_db", "_func")
 
-    def __init__(self, db: SqlDatabase, func: Callable[..., Any]) -> None:
+    def __init__(self, db: SessionSource, func: Callable[..., Any]) -> None:
         self._db = db
         self._func = func
 

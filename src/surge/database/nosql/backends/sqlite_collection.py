@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from surge.database.nosql.backends.sqlite_json import SqliteJsonBackend
+    from surge.database.nosql.backends._types import DocumentStore
 
 __all__ = ["SqliteJsonCollection"]
 
@@ -14,7 +14,7 @@ __all__ = ["SqliteJsonCollection"]
 class SqliteJsonCollection:
     """One collection of a :class:`SqliteJsonBackend` (what ``get_collection`` returns)."""
 
-    def __init__(self, backend: SqliteJsonBackend, name: str) -> None:
+    def __init__(self, backend: DocumentStore, name: str) -> None:
         self.backend = backend
         self.name = name
 

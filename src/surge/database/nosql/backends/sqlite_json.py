@@ -36,6 +36,7 @@ from surge.database.nosql.backends.results import (
     UpdateResult,
 )
 from surge.database.nosql.backends.sqlite_collection import SqliteJsonCollection
+from surge.exceptions.base import SurgeError
 from surge.exceptions.config import ImproperlyConfigured
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ _COLLECTION_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _current: contextvars.ContextVar[SqliteJsonSession | None] = contextvars.ContextVar("surge_sqlite_json_session", default=None)
 
 
-class DuplicateKeyError(ValueError):
+class DuplicateKeyError(SurgeError, ValueError):
     """A document with this ``_id`` already exists in the collection."""
 
 

@@ -7,11 +7,11 @@ from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from surge.cli.controller import CLIController, argument, command
-from surge.database.sql.migrate.extension import MigrationError
+from surge.database.sql.migrate.errors import MigrationError
 
 if TYPE_CHECKING:
     from surge.app import Surge
-    from surge.database.sql.migrate.extension import Migrate
+    from surge.database.sql.migrate._types import Migrations
 
 __all__ = ["MigrateCommands"]
 
@@ -29,7 +29,7 @@ async def _report(step: Awaitable[None]) -> int:
 class MigrateCommands(CLIController):
     """``db-init``, ``db-migrate``, ``db-upgrade``, ... for one ``Migrate``, with its prefix."""
 
-    def __init__(self, app: Surge, migrate: Migrate) -> None:
+    def __init__(self, app: Surge, migrate: Migrations) -> None:
         super().__init__(app, migrate.command_prefix)
         self.migrate = migrate
 

@@ -19,6 +19,8 @@ from sqlalchemy.engine import Connection
 
 from surge.cli.controller import CLIController, CommandProvider
 from surge.database.sql.config import SqlDatabaseConfig
+from surge.database.sql.migrate.commands import MigrateCommands
+from surge.database.sql.migrate.errors import MigrationError
 from surge.extension import BaseExtension
 
 if TYPE_CHECKING:
@@ -29,10 +31,6 @@ __all__ = ["Migrate", "MigrationError"]
 
 _ENV_TEMPLATE = Path(__file__).with_name("_env_template.py")
 _SCRIPT_TEMPLATE = Path(alembic.__file__).parent / "templates" / "generic" / "script.py.mako"
-
-
-class MigrationError(Exception):
-    """A migration command cannot run; the message says why and what to do."""
 
 
 class Migrate(BaseExtension[SqlDatabaseConfig], CommandProvider):
@@ -75,8 +73,6 @@ class Migrate(BaseExtension[SqlDatabaseConfig], CommandProvider):
 
     def cli_controllers(self) -> list[CLIController]:
         """The ``<prefix>db-*`` commands; ``app.run_cli()`` collects them from every extension."""
-        from surge.database.sql.migrate.commands import MigrateCommands
-
         return [MigrateCommands(self.app, self)]
 
     @property
