@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from surge.exceptions.config import ImproperlyConfigured
+from surge.exceptions.config import ImproperlyConfigured, config_problems
 from surge.http.request import Request
 from surge.http.response import Response
 
@@ -101,8 +101,7 @@ def load_config(source: ConfigSource) -> BaseConfig:
     try:
         return source()
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise ImproperlyConfigured(f"Invalid configuration in {source.__name__}: {problems}") from None
+        raise ImproperlyConfigured(f"Invalid configuration in {source.__name__}: {config_problems(exc)}") from None
 
 
 class ConfigAccess:

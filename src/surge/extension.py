@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from surge._text import to_upper_snake
-from surge.exceptions.config import ImproperlyConfigured, MissingDependency
+from surge.exceptions.config import ImproperlyConfigured, MissingDependency, config_problems
 from surge.roles import Lifecycle
 from surge.types import ConfigContext, ExtensionHost
 
@@ -57,8 +57,7 @@ def validate_section(raw: object, section: str, model: type[M]) -> M:
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(f"{section}.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())
-        raise ImproperlyConfigured(f"Invalid configuration: {problems}") from None
+        raise ImproperlyConfigured(f"Invalid configuration: {config_problems(exc, section)}") from None
 
 
 def load_section(app: ConfigContext, section: str, model: type[M], *, required: bool = False, owner: str = "") -> M:

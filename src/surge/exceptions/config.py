@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from surge.exceptions.base import SurgeError
 
-__all__ = ["ImproperlyConfigured", "MissingDependency"]
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+__all__ = ["ImproperlyConfigured", "MissingDependency", "config_problems"]
 
 
 class ImproperlyConfigured(SurgeError):
@@ -18,3 +23,9 @@ class MissingDependency(ImproperlyConfigured):
         super().__init__(f"{package!r} is not installed. Install it with: pip install \"surge[{extra}]\"")
         self.package = package
         self.extra = extra
+
+
+def config_problems(exc: ValidationError, section: str = "") -> str:
+    """``SECTION.KEY: what is wrong`` for every error of a config validation, joined with ``; ``."""
+    prefix = f"{section}." if section else ""
+    return "; ".join(f"{prefix}{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors())

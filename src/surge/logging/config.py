@@ -17,7 +17,7 @@ from typing import Any
 from loguru import logger
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from surge.exceptions.config import ImproperlyConfigured
+from surge.exceptions.config import ImproperlyConfigured, config_problems
 
 __all__ = [
     "DEFAULT_FORMAT",
@@ -102,10 +102,7 @@ class LoggerConfig(BaseModel):
         try:
             return cls.model_validate({**defaults, **raw})
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{section}.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            )
-            raise ImproperlyConfigured(f"Invalid logger configuration: {problems}") from None
+            raise ImproperlyConfigured(f"Invalid logger configuration: {config_problems(exc, section)}") from None
 
 
 def resolve_sink(sink: Sink | None) -> Sink:
