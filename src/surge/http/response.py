@@ -346,7 +346,7 @@ class Response(Generic[T]):
                 return HttpStatus.NOT_MODIFIED
         return self.status_code
 
-    async def _send_file_body(self, send: Any) -> None:
+    async def _send_file_body(self, send: Send) -> None:
         assert self._file is not None
         path, st = self._file
         if not stat.S_ISREG(st.st_mode):
