@@ -254,3 +254,69 @@ async def test_custom_request_and_response_classes(tmp_path) -> None:
         res = await client.get("/", headers={"x-tenant": "acme"})
         assert res.json() == {"tenant": "acme"}
         assert res.headers["x-served-tenant"] == "acme"
+
+
+async def test_external_url_for_uses_server_name_never_the_host_header(tmp_path) -> None:
+    from surge import Request
+    from surge.controller import Controller, get, path
+
+    @path("/acct")
+    class Accounts(Controller):
+        @get("/reset/<token>")
+        async def reset(self, req: Request, token: str) -> dict:
+            return {"link": self.app.url_for("Accounts.reset", _external=True, token="t1")}
+
+    application = Surge(__name__, configs=BaseConfig(BASE_PATH=str(tmp_path), SERVER_NAME="shop.example"))
+    application.register_controller(Accounts)
+    async with TestClient(application) as client:
+        res = await client.get("/acct/reset/x", headers={"host": "evil.example"})
+        assert res.json() == {"link": "https://shop.example/acct/reset/t1"}
+    assert application.url_for("Accounts.reset", token="a") == "/acct/reset/a"
+    assert application.url_for("Accounts.reset", _external=True, _scheme="http", token="a") == (
+        "http://shop.example/acct/reset/a"
+    )
+    bare = Surge(__name__, configs=BaseConfig(BASE_PATH=str(tmp_path)))
+    bare.register_controller(Accounts)
+    with pytest.raises(ImproperlyConfigured, match="SERVER_NAME"):
+        bare.url_for("Accounts.reset", _external=True, token="a")
+
+
+async def test_cli_mode_registers_extensions_and_commands_but_no_web_parts(project) -> None:
+    (project / "proj_app" / "cmds.py").write_text(textwrap.dedent('''
+        from surge.cli import CLIController, command
+
+        class Tools(CLIController):
+            @command("hello")
+            async def hello(self) -> None:
+                print("hello from cli")
+    '''))
+    (project / "proj_app" / "ext.py").write_text(textwrap.dedent('''
+        class Counter:
+            def init_app(self, app):
+                app.extensions["counter"] = self
+
+        counter = Counter()
+    '''))
+    Config = make_config(
+        project,
+        DEBUG=False,
+        CONTROLLERS=["proj_app.api:Api"],
+        MIDDLEWARE=["proj_app.mw:Tag"],
+        EXTENSIONS=["proj_app.ext:counter"],
+        CLI_CONTROLLERS=["proj_app.cmds:Tools"],
+    )
+
+    @app(__name__, configs=Config)
+    class Application(Surge):
+        pass
+
+    cli = Application(cli_mode=True)
+    assert cli.cli_mode is True
+    assert "counter" in cli.extensions
+    assert [type(c).__name__ for c in cli.cli_controllers] == ["Tools"]
+    assert cli.router.routes == []
+    web = Application()
+    assert web.cli_mode is False
+    assert {route.name for route in web.router.routes} >= {"Api.hello"}
+    async with TestClient(cli) as client:
+        assert (await client.get("/api/hello")).status_code == 404

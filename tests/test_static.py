@@ -88,3 +88,19 @@ def test_safe_join() -> None:
     assert safe_join("/srv/static", "a/b.css") == "/srv/static/a/b.css"
     assert safe_join("/srv/static", "../etc/passwd") is None
     assert safe_join("/srv/static", "/etc/passwd") == "/srv/static/etc/passwd"
+
+
+@pytest.mark.parametrize("url", ["/static/site.css%00", "/static/site.css%00.png", "/static/%0a", "/static/img/%0d%0a.png"])
+async def test_control_characters_in_a_static_path_are_404(client, url: str) -> None:
+    res = await client.get(url)
+    assert res.status_code == 404
+    assert res.json()["status"] == "error"
+
+
+def test_safe_join_refuses_control_characters(tmp_path) -> None:
+    from surge.static import safe_join
+
+    (tmp_path / "a.css").write_text("x")
+    assert safe_join(str(tmp_path), "a.css") == str((tmp_path / "a.css").resolve())
+    assert safe_join(str(tmp_path), "a.css\x00") is None
+    assert safe_join(str(tmp_path), "a\n.css") is None

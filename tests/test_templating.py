@@ -69,3 +69,21 @@ async def test_html_from_string(client) -> None:
 async def test_strict_templates_fail_on_missing_variable(client) -> None:
     res = await client.get("/pages/missing-var")
     assert res.status_code == 500
+
+
+@path("/globals")
+class Globals(Controller):
+    @get("/")
+    async def page(self, req: Request) -> Response:
+        item = {"title": "Tea"}
+        return await req.response.html_from_string(
+            "{{ app.configs.APP_NAME }}|{{ url_for('Globals.page') }}|{{ request.path }}|"
+            "{{ attribute(request, 'method') }}|{{ len(items) }}|{{ attribute(item, 'get')('title') }}",
+            {"items": [1, 2, 3], "item": item},
+        )
+
+
+async def test_pyjolt_template_globals(tmp_path) -> None:
+    app = make_app(Globals, BASE_PATH=str(tmp_path), APP_NAME="Shop")
+    async with TestClient(app) as c:
+        assert (await c.get("/globals/")).text == "Shop|/globals|/globals/|GET|3|Tea"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from surge._asgi.errors import ErrorResponder, default_http_exception, default_validation_error
+from surge._asgi.handlers import exception_handlers
 from surge._asgi.http import AsgiApplication, Dispatch, HttpChain, build_chain
 from surge._asgi.lifespan import StartGate
 from surge._asgi.websocket import WebsocketServer
@@ -26,6 +27,7 @@ from surge.controller.compiler import compile_route
 from surge.controller.context import CompileContext
 from surge.controller.controller import Controller
 from surge.controller.registration import controller_routes
+from surge.deploy_checks import log_deploy_warnings
 from surge.di import registry_of
 from surge.exceptions.config import ImproperlyConfigured
 from surge.exceptions.handler import ExceptionHandler
@@ -77,13 +79,15 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
     import_name_default: str = "__main__"
     configs_source: ConfigSource = None
 
-    def __init__(self, import_name: str | None = None, configs: ConfigSource = None) -> None:
+    def __init__(self, import_name: str | None = None, configs: ConfigSource = None, *, cli_mode: bool = False) -> None:
         self.import_name = import_name or self.import_name_default
+        self.cli_mode = cli_mode  # PyJolt's: register models, extensions, dependencies and CLI commands only
         config = self._config = load_config(configs or self.configs_source)
         self.debug: bool = bool(config.DEBUG)
         self.request_class: type[Request] = config.REQUEST_CLASS
         self.response_class: type[Response] = config.RESPONSE_CLASS
         self.max_content_length: int = int(config.MAX_CONTENT_LENGTH)
+        self.body_timeout, self.shutdown_timeout = float(config.BODY_TIMEOUT), float(config.SHUTDOWN_TIMEOUT)
         self._logger = configure_default_logger(dict(config.DEFAULT_LOGGER), config.APP_NAME)
         self.extensions: dict[str, Any] = {}
         self.state: dict[str, Any] = {}
@@ -129,24 +133,25 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
 
     # -- registration --------------------------------------------------------------------------
     def _register_from_config(self) -> None:
-        config = self._config
-        for target in config.LOGGERS:
+        config, serving = self._config, not self.cli_mode
+        for target in config.LOGGERS if serving else []:
             self.add_logger(import_string(target, "LOGGERS"))
-        for target in config.EXCEPTION_HANDLERS:
+        for target in config.EXCEPTION_HANDLERS if serving else []:
             self.add_exception_handler(import_string(target, "EXCEPTION_HANDLERS"))
         self.models.extend(import_string(target, "MODELS") for target in config.MODELS)
         for target in config.EXTENSIONS:
             self.add_extension(import_string(target, "EXTENSIONS"))
         for target in config.DEPENDENCIES:
             self.add_dependency(import_string(target, "DEPENDENCIES"))
-        for target in config.MIDDLEWARE:
+        for target in config.MIDDLEWARE if serving else []:
             self.add_middleware(import_string(target, "MIDDLEWARE"))
-        for target in config.CONTROLLERS:
+        for target in config.CONTROLLERS if serving else []:
             self.register_controller(import_string(target, "CONTROLLERS"))
         self.cli_controllers.extend(import_string(t, "CLI_CONTROLLERS")(self) for t in config.CLI_CONTROLLERS)
-        if os.path.isdir(self.static_files_path):
+        if serving and os.path.isdir(self.static_files_path):
             self.register_controller(Static, url_path=self._config.STATIC_URL)
-        register_openapi(self)
+        if serving:
+            register_openapi(self)
 
     def _check_not_started(self, what: str) -> None:
         if self._compiled:
@@ -184,7 +189,8 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
         """Register an :class:`ExceptionHandler` subclass."""
         if not (isinstance(handler_class, type) and issubclass(handler_class, ExceptionHandler)):
             raise ImproperlyConfigured(f"{handler_class!r} must subclass surge.exceptions.ExceptionHandler")
-        self.exception_registry.add_handler_class(handler_class(self))
+        for exc_type, handler in exception_handlers(handler_class(self)):  # -> Response[Model] shapes the body
+            self.exception_registry.add(exc_type, handler)
 
     def add_logger(self, logger_class: type[LoggerBase]) -> None:
         """Add a custom sink (a :class:`LoggerBase` subclass)."""
@@ -212,16 +218,25 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
             router.add(method, rule, info.name, info)
         return instance
 
-    def url_for(self, endpoint: str, **values: Any) -> str:
+    def url_for(self, endpoint: str, _external: bool = False, _scheme: str = "https", **values: Any) -> str:
         """The URL of ``"Controller.method"`` with its route parameters; extras become the query.
+
+        ``_external=True`` prefixes ``_scheme://SERVER_NAME``: never the request's Host, which a
+        client can forge.
 
         Raises:
             KeyError: unknown endpoint. ValueError: a route parameter is missing.
+            ImproperlyConfigured: ``_external=True`` without ``SERVER_NAME``.
         """
         try:
-            return self.router.url_for(endpoint, values)
+            url = self.router.url_for(endpoint, values)
         except KeyError:
-            return self.ws_router.url_for(endpoint, values)
+            url = self.ws_router.url_for(endpoint, values)
+        if not _external:
+            return url
+        if not self._config.SERVER_NAME:
+            raise ImproperlyConfigured('url_for(_external=True) needs SERVER_NAME (e.g. "example.com")')
+        return f"{_scheme}://{self._config.SERVER_NAME}{url}"
 
     # -- lifecycle ------------------------------------------------------------------------------
     def compile(self) -> None:
@@ -256,6 +271,8 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
         for custom in self.loggers:  # re-add sinks that a previous shutdown removed
             custom.add()
         await self._hooks.run_startup()
+        if not self.debug:  # DEBUG on is announced by `surge run`; here, say what production needs
+            log_deploy_warnings(self, self._logger)
         assert self._servers is not None
         self._http, self._websocket = self._servers
 

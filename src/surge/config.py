@@ -49,6 +49,9 @@ class BaseConfig(BaseSettings):
 
     DEBUG: bool = True
     HOST: str = "localhost"
+    SERVER_NAME: str | None = Field(
+        None, description="Public host[:port] for url_for(_external=True) and cache keys; never taken from Host"
+    )
     PORT: int = 8080
     LIFESPAN: str = "on"
     TEMPLATES_DIR: str = "/templates"
@@ -57,6 +60,10 @@ class BaseConfig(BaseSettings):
     TEMPLATES_STRICT: bool = True
     STRICT_SLASHES: bool = False
     MAX_CONTENT_LENGTH: int = Field(16 * 1024 * 1024, description="Largest request body accepted (bytes)")
+    BODY_TIMEOUT: float = Field(30.0, gt=0, description="Seconds a request body may take to arrive; then 408")
+    SHUTDOWN_TIMEOUT: float = Field(
+        30.0, ge=0, description="Seconds shutdown waits for in-flight requests before running shutdown hooks"
+    )
 
     OPEN_API: bool = True
     OPEN_API_URL: str = "/openapi"
@@ -82,6 +89,18 @@ class BaseConfig(BaseSettings):
 
     DEFAULT_LOGGER: dict[str, Any] = {}
     ACCESS_LOG: bool | None = Field(None, description="Log one line per request; None means on when DEBUG")
+    SILENCED_DEPLOY_CHECKS: list[str] = Field(
+        [], description='Deploy-check keys not to warn about (e.g. ["CORS_ALLOW_ORIGINS"]); "*" silences all'
+    )
+
+    @staticmethod
+    def value_to_bool(value: str | int | bool | None) -> bool:
+        """PyJolt's reading of a flag (an env var, a form field): True only for ``True``, ``1``, ``"1"``, ``"true"``, ``"True"``."""
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return value == 1
+        return value in ("true", "True", "1")
 
 
 ConfigSource = type[BaseConfig] | BaseConfig | None

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from surge.middleware.base import MiddlewareBase
 
-__all__ = ["Lifecycle", "MiddlewareProvider"]
+__all__ = ["Lifecycle", "MiddlewareProvider", "ReadinessProbe"]
 
 
 class Lifecycle(ABC):
@@ -33,3 +33,11 @@ class MiddlewareProvider(ABC):
     @abstractmethod
     def middleware(self) -> Sequence[MiddlewareBase]:
         """The middleware to add, outermost first."""
+
+
+class ReadinessProbe(ABC):
+    """Answers "can this extension serve?" with a cheap round trip to its backend (``/readyz``)."""
+
+    @abstractmethod
+    async def check_ready(self) -> None:
+        """Return when the backend answers a cheap ping; raise (any exception) when it does not."""

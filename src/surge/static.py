@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from surge.controller.controller import Controller
 from surge.controller.decorators import get
@@ -12,9 +13,17 @@ from surge.http.response import Response
 
 __all__ = ["Static", "safe_join"]
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
 
 def safe_join(directory: str, filename: str) -> str | None:
-    """The real path of ``filename`` inside ``directory``, or None if it would escape it."""
+    """The real path of ``filename`` inside ``directory``, or None if it would escape it.
+
+    A name with a control character (NUL, CR, LF, ...) is None too: no file has one worth
+    serving, and NUL would make the filesystem calls raise.
+    """
+    if _CONTROL.search(filename):
+        return None
     root = os.path.realpath(directory)
     candidate = os.path.realpath(os.path.join(root, filename.lstrip("/\\")))
     if candidate != root and not candidate.startswith(root + os.sep):

@@ -29,9 +29,10 @@ class TemplateContextProvider(ABC):
 class Templates:
     """The app's template environment (``TEMPLATES_DIR`` under ``BASE_PATH``).
 
-    Globals available in every template: ``url_for``, ``config``, and ``request``. Extensions
+    Globals available in every template: ``url_for``, ``config``, ``request``, and PyJolt's
+    ``app``, ``attribute`` (``getattr``: ``attribute(user, field)``) and ``len``. Extensions
     add their own (``csrf_token``, ``get_flashed_messages``) through :meth:`add_global` and
-    :meth:`add_context_processor`.
+    :meth:`add_context_processor`. A value passed in a render's context wins over a global.
     """
 
     def __init__(self, directory: str, strict: bool = True, *, template_globals: Mapping[str, object] = {}) -> None:
@@ -42,6 +43,7 @@ class Templates:
             enable_async=True,
             undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
         )
+        self.environment.globals.update({"attribute": getattr, "len": len})
         self.environment.globals.update(template_globals)
         self._processors: list[ContextProcessor] = []
 
@@ -55,6 +57,8 @@ class Templates:
 
     def _context(self, context: dict[str, Any], request: Request | None) -> dict[str, Any]:
         merged: dict[str, Any] = {"request": request}
+        if request is not None:
+            merged["app"] = request.app
         for processor in self._processors:
             merged.update(processor(request))
         merged.update(context)

@@ -143,7 +143,8 @@ async def test_role_required(client_app: Any) -> None:
     assert admin.status_code == 200
     assert admin.json() == {"id": 7, "by": "ann"}
     assert user.status_code == 403
-    assert user.json() == {"status": "error", "message": "Missing user role(s)"}
+    # The required roles travel as ``data``, as PyJolt sends them.
+    assert user.json() == {"status": "error", "message": "Missing user role(s)", "data": ["admin", "superuser"]}
     assert anonymous.status_code == 401
 
 

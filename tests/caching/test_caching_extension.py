@@ -14,6 +14,7 @@ from surge import Request, Response
 from surge.caching import Cache
 from surge.controller import Controller, before_request, get, path, post, produces
 from surge.controller.spec import add_controller_guard
+from surge.exceptions import ImproperlyConfigured
 from surge.testing import TestClient
 
 from surge_testkit import make_app
@@ -93,6 +94,12 @@ class ItemsApi(Controller):
     @cache.cache()
     async def post_item(self, req: Request, item_id: int) -> dict[str, Any]:
         return {"call": count("post_item")}
+
+    @get("/link")
+    @cache.cache()
+    async def link(self, req: Request) -> dict[str, Any]:
+        # a page that builds a link from the Host header, as password-reset pages do
+        return {"link": f"http://{req.header('host')}/reset", "call": count("link")}
 
     @get("/slow")
     @cache.cache()
@@ -211,7 +218,7 @@ async def test_key_value_api_and_endpoint_key(client):
     assert await cache.get("greeting") is None
 
     await client.get("/api/items/5?x=1")
-    key = cache.endpoint_key("ItemsApi.get_item", {"item_id": 5}, "x=1")
+    key = cache.endpoint_key("ItemsApi.get_item", {"item_id": 5}, "x=1", host="testserver")
     stored = await cache.get(key)
     assert stored is not None and stored["status_code"] == 200
     await cache.delete(key)
@@ -256,3 +263,26 @@ async def test_redis_down_degrades_to_a_miss(warnings_logged):
         assert await cache.get("anything") is None
         await cache.set("anything", {"v": 1})
     assert any("RedisCacheBackend failed" in m for m in warnings_logged)
+
+
+async def test_a_forged_host_cannot_poison_the_cache(client):
+    poisoned = await client.get("/api/link", headers={"host": "evil.example"})
+    assert poisoned.json() == {"link": "http://evil.example/reset", "call": 1}
+    honest = await client.get("/api/link")
+    assert honest.json() == {"link": "http://testserver/reset", "call": 2}
+    assert (await client.get("/api/link")).json()["call"] == 2  # still cached per host
+
+
+async def test_endpoint_key_uses_server_name_or_asks_for_host():
+    calls.clear()
+    app = make_app(ItemsApi, SERVER_NAME="testserver")
+    app.add_extension(cache)
+    async with TestClient(app) as c:
+        await c.get("/api/items/3")
+        assert await cache.get(cache.endpoint_key("ItemsApi.get_item", {"item_id": 3})) is not None
+        await cache.clear()
+    app = make_app(ItemsApi)
+    app.add_extension(cache)
+    async with TestClient(app):
+        with pytest.raises(ImproperlyConfigured, match="SERVER_NAME"):
+            cache.endpoint_key("ItemsApi.get_item", {"item_id": 3})

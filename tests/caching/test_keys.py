@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from surge.caching import make_key
-from surge.caching.keys import MAX_READABLE, user_identity
+from surge.caching.keys import MAX_READABLE, normalize_host, user_identity
 
 
 def test_query_order_does_not_matter_and_head_shares_get():
@@ -39,3 +39,13 @@ def test_user_identity():
     assert user_identity({"username": "ann"}) == "ann"
     assert user_identity("bob") == "bob"
     assert user_identity(NoId()) is None
+
+
+def test_host_is_part_of_the_key():
+    assert make_key("Api.get", host="example.com") != make_key("Api.get", host="evil.example")
+    assert make_key("Api.get", host="Example.COM.") == make_key("Api.get", host="example.com")
+    assert make_key("Api.get", host="example.com:8080") != make_key("Api.get", host="example.com")
+    assert normalize_host("Example.com.:8080") == "example.com:8080"
+    assert normalize_host("[::1]:8080") == "[::1]:8080"
+    assert normalize_host("[::1]") == "[::1]"
+    assert normalize_host(None) == ""

@@ -77,6 +77,46 @@ def test_commands_cast_their_arguments(capsys: pytest.CaptureFixture[str]) -> No
     assert "scaled 2.5 float" in out
 
 
+def test_required_arguments_also_take_the_pyjolt_option_form(capsys: pytest.CaptureFixture[str]) -> None:
+    """PyJolt runs ``greet --name Alice`` and ``add --a 2 --b 5``; positional use still works."""
+    application = make()
+    for argv in (["greet", "--name", "Alice"], ["add", "--a", "2", "--b", "5"], ["add", "--b", "5", "2"]):
+        assert application.run_cli(argv) == 0
+    out = capsys.readouterr().out
+    assert "Hello, Alice! Welcome to Tooling." in out
+    assert out.count("The sum of 2 and 5 is 7. int") == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["add", "--a", "x", "--b", "1"], "argument a: invalid int value: 'x'"),
+        (["add", "--a", "1"], "the following arguments are required: b"),
+        (["add", "1", "2", "3"], "unrecognized arguments: 3"),
+    ],
+)
+def test_option_form_errors_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        make().run_cli(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage:" in err and " add " in err and message in err
+
+
+def test_argument_names_may_start_with_dashes(capsys: pytest.CaptureFixture[str]) -> None:
+    class Dashed(CLIController):
+        @command("hello")
+        @argument("--who", str, "Who to greet")
+        async def hello(self, who: str) -> None:
+            print(f"hi {who}")
+
+    application = make()
+    application.cli_controllers.append(Dashed(application))
+    assert application.run_cli(["hello", "--who", "Bo"]) == 0
+    assert application.run_cli(["hello", "Cy"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["hi Bo", "hi Cy"]
+
+
 def test_flags_and_options_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     application = make()
     application.run_cli(["history"])

@@ -30,9 +30,10 @@ def free_port() -> int:
 SURGE = [sys.executable, "-m", "surge"]
 
 
-def surge(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def surge(*args: str, cwd: Path, timeout: float = 60, **extra_env: str) -> subprocess.CompletedProcess[str]:
     """Run ``surge ARGS`` in ``cwd`` as a separate process (a project imports its own ``app``)."""
-    env = {key: value for key, value in os.environ.items() if key != "SURGE_APP"}
+    env = {key: value for key, value in os.environ.items() if key not in ("SURGE_APP", "DEBUG", "SECRET_KEY")}
+    env.update(extra_env)
     return subprocess.run([*SURGE, *args], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
@@ -48,7 +49,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_new_project_writes_the_documented_layout(project: Path) -> None:
     expected = {
-        ".env.example", ".gitignore", "README.md", "pyproject.toml", "run.py", "cli.py",
+        ".env", ".env.example", ".gitignore", "README.md", "pyproject.toml", "run.py", "cli.py",
         "app/__init__.py", "app/configs.py", "app/api/notes_api.py", "app/api/home.py",
         "app/api/models/note.py", "app/api/exceptions/exception_handler.py", "app/cli/cli_controller.py",
         "app/templates/index.html", "app/static/style.css", "tests/conftest.py", "tests/test_notes_api.py",
@@ -58,6 +59,37 @@ def test_new_project_writes_the_documented_layout(project: Path) -> None:
     assert not [name for name in written if name.endswith(".tmpl")]
     assert 'APP_NAME: str = "Pet Shop"' in (project / "app/configs.py").read_text()
     assert 'name = "pet-shop"' in (project / "pyproject.toml").read_text()
+
+
+def test_new_project_has_a_random_secret_and_debug_off(project: Path, tmp_path: Path) -> None:
+    from surge.deploy_checks import MIN_SECRET_KEY_BYTES, SAMPLE_SECRET_KEYS
+
+    settings = dict(
+        line.split("=", 1) for line in (project / ".env").read_text().splitlines() if line and not line.startswith("#")
+    )
+    assert settings["DEBUG"] == "false"
+    assert len(settings["SECRET_KEY"].encode()) >= MIN_SECRET_KEY_BYTES
+    assert settings["SECRET_KEY"] not in SAMPLE_SECRET_KEYS
+    assert ".env" in (project / ".gitignore").read_text().splitlines()
+    assert "DEBUG: bool = False" in (project / "app/configs.py").read_text()
+    other = create_project("other-shop", tmp_path)
+    assert settings["SECRET_KEY"] not in (other / ".env").read_text()  # one key per project
+
+
+def test_check_deploy_on_the_generated_project(project: Path) -> None:
+    result = surge("check", "--deploy", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING ALLOWED_HOSTS:" in result.stdout
+    assert "WARNING CORS_ALLOW_ORIGINS:" in result.stdout
+    assert "SECRET_KEY" not in result.stdout and "WARNING DEBUG" not in result.stdout  # .env fixed those
+    assert "surge check: 2 warnings" in result.stdout
+    assert surge("check", "--deploy", "--fail", cwd=project).returncode == 3
+    debug = surge("check", "--deploy", cwd=project, DEBUG="true", SECRET_KEY="change-me")
+    assert "WARNING DEBUG: is on" in debug.stdout
+    assert "WARNING SECRET_KEY: is a sample key" in debug.stdout
+    assert "WARNING OPEN_API:" in debug.stdout
+    plain = surge("check", cwd=project)
+    assert plain.returncode == 0 and "0 warnings (add --deploy" in plain.stdout
 
 
 def test_generated_project_tests_pass_without_edits(project: Path) -> None:
@@ -95,6 +127,7 @@ def test_surge_run_serves_the_generated_project(project: Path, server: str) -> N
     process = subprocess.Popen(
         [*SURGE, "run", "--server", server, "--no-reload", "--port", str(port)],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        env={**os.environ, "DEBUG": "true"},  # development mode: docs and the access log
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -163,7 +196,7 @@ def test_app_commands_through_cli_py_and_surge(project: Path) -> None:
 def test_unknown_command_and_bad_flags_exit_2(project: Path, tmp_path: Path) -> None:
     unknown = surge("bogus", cwd=project)
     assert unknown.returncode == 2
-    assert "unknown command 'bogus' (choose from new-project, run, routes, openapi, add, greet)" in unknown.stderr
+    assert "unknown command 'bogus' (choose from new-project, run, routes, openapi, check, add, greet)" in unknown.stderr
     no_app = surge("bogus", cwd=tmp_path)
     assert no_app.returncode == 2 and "usage: surge" in no_app.stderr
     bad_port = surge("run", "--port", "eighty", cwd=project)

@@ -14,8 +14,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from surge.email import EmailClient, EmailSendError, html_to_text
-from surge.exceptions import ImproperlyConfigured
+from surge import Request
+from surge.controller import Controller as SurgeController
+from surge.controller import post
+from surge.email import EmailClient, EmailHeaderError, EmailSendError, html_to_text
+from surge.exceptions import ImproperlyConfigured, SurgeError
 from surge.testing import TestClient
 
 from surge_testkit import free_port, make_app
@@ -248,6 +251,8 @@ async def test_failures_raise_a_clear_error(tmp_path, smtp_server, inbox):
          "EMAIL_CLIENT.PASSWORD"),
         ({"SENDER_NAME_OR_ADDRESS": "a@b.c", "SMTP_SERVER": "h", "SMTP_PORT": 25, "USE_SSL": True},
          "EMAIL_CLIENT.USE_SSL"),
+        ({"SENDER_NAME_OR_ADDRESS": "Team\nBcc: x@evil.example <a@b.c>", "SMTP_SERVER": "h", "SMTP_PORT": 25},
+         "EMAIL_CLIENT.SENDER_NAME_OR_ADDRESS"),
     ],
 )
 def test_bad_config_names_the_key(section, named):
@@ -272,3 +277,75 @@ def test_tls_mode_follows_port_by_default(tmp_path):
 
 def test_html_to_text():
     assert html_to_text("<p>a &amp; b</p><script>x()</script><p>c<br>d</p>") == "a & b\n\nc\nd\n"
+
+
+mailer_under_test = EmailClient()
+
+
+class MailApi(SurgeController):
+    """Sends what the client posts, as a contact form would."""
+
+    @post("/contact")
+    async def contact(self, req: Request) -> dict[str, Any]:
+        data = await req.json()
+        await mailer_under_test.send_email(
+            data.get("to", "ann@example.com"),
+            data.get("subject", "Hello"),
+            "body",
+            {data["file"]: b"x"} if "file" in data else None,
+            cc=data.get("cc"),
+            bcc=data.get("bcc"),
+            reply_to=data.get("reply_to"),
+        )
+        return {"sent": True}
+
+
+HEADER_BREAKERS = ["\r", "\n", "\r\n", "\x1c", "\x1e", "\u2028", "\u2029", "\x00"]
+
+
+@pytest.mark.parametrize("breaker", HEADER_BREAKERS)
+@pytest.mark.parametrize(
+    ("field", "make_payload"),
+    [
+        ("subject", lambda b: {"subject": f"Hi{b}Bcc: victim@example.com"}),
+        ("to_address", lambda b: {"to": f"Ann{b}Bcc: victim@example.com <ann@example.com>"}),
+        ("to_address", lambda b: {"to": f"ann@example.com{b}Bcc: victim@example.com"}),
+        ("cc", lambda b: {"cc": f"carol@example.com{b}X-Evil: 1"}),
+        ("bcc", lambda b: {"bcc": [f"dave@example.com{b}RCPT TO:<victim@example.com>"]}),
+        ("reply_to", lambda b: {"reply_to": f"support@example.com{b}X-Evil: 1"}),
+        ("attachments", lambda b: {"file": f"a.txt{b}X-Evil: 1"}),
+    ],
+)
+async def test_header_breaking_characters_are_refused_with_422(tmp_path, smtp_server, inbox, breaker, field, make_payload):
+    global mailer_under_test
+    mailer_under_test = EmailClient()
+    (tmp_path / "templates").mkdir(exist_ok=True)
+    settings = {"SENDER_NAME_OR_ADDRESS": "Team <team@example.com>", "SMTP_SERVER": "127.0.0.1"}
+    settings.update(SMTP_PORT=smtp_server.port, USE_TLS=False)
+    app = make_app(MailApi, BASE_PATH=str(tmp_path), EMAIL_CLIENT=settings)
+    app.add_extension(mailer_under_test)
+    async with TestClient(app) as client:
+        res = await client.post("/contact", json=make_payload(breaker))
+        assert res.status_code == 422, res.text
+        body = res.json()
+        assert body["status"] == "error"
+        assert field in body["message"]
+        assert body["errors"] == [
+            {"loc": [field], "msg": "line breaks and control characters are not allowed", "type": "email_header"}
+        ]
+        assert inbox.envelopes == []  # nothing reached the SMTP server
+        ok = await client.post("/contact", json={"subject": "Hi\tthere", "to": "Ann <ann@example.com>"})
+        assert ok.status_code == 200
+        assert inbox.message()["Subject"] == "Hi\tthere"
+
+
+async def test_header_error_outside_a_request(tmp_path, smtp_server, inbox):
+    app, mailer = client_app(tmp_path, SMTP_PORT=smtp_server.port, USE_TLS=False)
+    async with TestClient(app):
+        with pytest.raises(EmailHeaderError) as caught:
+            await mailer.send_email("ann@example.com", "a\nb", "body")
+        assert caught.value.field == "subject"
+        assert isinstance(caught.value, SurgeError)
+        with pytest.raises(EmailHeaderError, match="recipients"):
+            await mailer.send_message(EmailMessage(), ["x@example.com\r\nDATA"])
+    assert inbox.envelopes == []

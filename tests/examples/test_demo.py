@@ -50,8 +50,8 @@ async def test_upload_form(client, tmp_path) -> None:
         "/upload", data={"description": "a <b>note</b>"}, files={"document": ("../evil name.txt", b"content!")}
     )
     assert res.status_code == 201
-    assert "Saved evil name.txt (8 bytes, text/plain): a &lt;b&gt;note&lt;/b&gt;" in res.text
-    assert (tmp_path / "uploads" / "evil name.txt").read_bytes() == b"content!"
+    assert "Saved evil_name.txt (8 bytes, text/plain): a &lt;b&gt;note&lt;/b&gt;" in res.text  # secure_filename
+    assert (tmp_path / "uploads" / "evil_name.txt").read_bytes() == b"content!"
 
 
 async def test_static(client) -> None:

@@ -52,6 +52,7 @@ class PerformanceLogger(LoggerBase):
 def make(**settings: Any) -> Surge:
     settings.setdefault("DEBUG", False)
     settings.setdefault("APP_NAME", "Logging app")
+    settings.setdefault("SILENCED_DEPLOY_CHECKS", ["*"])  # exact log contents below; see test_deploy_checks
     application = Surge(__name__, configs=BaseConfig(**settings))
     application.register_controller(WorkApi)
     return application

@@ -89,6 +89,7 @@ async def test_logging_default_logger_and_custom_sinks(project, tmp_path, capsys
                                           "COLORIZE": False}}
         CONTROLLERS: list[str] = ['app.api.log_api:LogApi']
         DEBUG: bool = False
+        SILENCED_DEPLOY_CHECKS: list[str] = ["*"]  # only the seed's own lines (deploy checks: test_deploy_checks)
         """,
         imports="from surge import LogLevel\n",
     )

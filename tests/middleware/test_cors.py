@@ -46,12 +46,31 @@ async def client():
         yield c
 
 
-async def test_wildcard_with_credentials_echoes_origin(client) -> None:
-    res = await client.get("/api/open", headers={"origin": "https://any.example"})
+async def test_wildcard_never_sends_credentials(client) -> None:
+    # the seed's defaults (["*"], credentials on) must not let any site read a user's responses
+    res = await client.get("/api/open", headers={"origin": "https://evil.example"})
     assert res.status_code == 200
-    assert res.headers["access-control-allow-origin"] == "https://any.example"
-    assert res.headers["access-control-allow-credentials"] == "true"
-    assert res.headers["vary"] == "Origin"
+    assert res.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in res.headers
+    res = await client.options(
+        "/api/open", headers={"origin": "https://evil.example", "access-control-request-method": "POST"}
+    )
+    assert res.status_code == 204
+    assert res.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in res.headers
+
+
+async def test_named_origin_gets_credentials() -> None:
+    app = make_app(Api, CORS_ALLOW_ORIGINS=["https://app.example", "*"])
+    async with TestClient(app) as c:
+        res = await c.get("/api/open", headers={"origin": "https://app.example"})
+        assert res.headers["access-control-allow-origin"] == "https://app.example"
+        assert res.headers["access-control-allow-credentials"] == "true"
+        assert res.headers["vary"] == "Origin"
+        res = await c.get("/api/open", headers={"origin": "https://other.example"})
+        assert res.headers["access-control-allow-origin"] == "*"
+        assert "access-control-allow-credentials" not in res.headers
+        assert res.headers["vary"] == "Origin"
 
 
 async def test_no_origin_no_cors_headers(client) -> None:
@@ -77,7 +96,9 @@ async def test_preflight_refuses_method_and_header(client) -> None:
     res = await client.options(
         "/api/open", headers={"origin": "https://a.example", "access-control-request-method": "DELETE"}
     )
-    assert res.status_code == 403
+    assert res.status_code == 405
+    assert res.headers["allow"] == "GET, POST"
+    assert res.json() == {"status": "error", "message": "Method DELETE is not allowed by CORS"}
     res = await client.options(
         "/api/open",
         headers={
@@ -92,6 +113,15 @@ async def test_preflight_refuses_method_and_header(client) -> None:
 async def test_method_not_in_policy_is_405(client) -> None:
     res = await client.delete("/api/open", headers={"origin": "https://a.example"})
     assert res.status_code == 405
+
+
+async def test_preflight_refused_origin_is_403() -> None:
+    app = make_app(Api, CORS_ALLOW_ORIGINS=["https://app.example"], CORS_ALLOW_METHODS=["GET"])
+    async with TestClient(app) as c:
+        headers = {"origin": "https://evil.example", "access-control-request-method": "DELETE"}
+        res = await c.options("/api/open", headers=headers)
+        assert res.status_code == 403
+        assert "access-control-allow-origin" not in res.headers
 
 
 async def test_endpoint_policy(client) -> None:
@@ -134,4 +164,4 @@ async def test_cors_disabled_globally() -> None:
 async def test_error_responses_carry_cors_headers(client) -> None:
     res = await client.get("/api/fail", headers={"origin": "https://a.example"})
     assert res.status_code == 404
-    assert res.headers["access-control-allow-origin"] == "https://a.example"
+    assert res.headers["access-control-allow-origin"] == "*"

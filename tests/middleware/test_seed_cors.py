@@ -46,9 +46,9 @@ async def test_cors_default_policy() -> None:
     async with TestClient(make_app(CorsApi)) as client:
         res = await client.get("/cors", headers={"Origin": "https://any.example"})
         assert res.status_code == 200
-        # "*" with credentials: the origin is echoed (browsers reject "*" with credentials)
-        assert res.headers["access-control-allow-origin"] == "https://any.example"
-        assert res.headers["access-control-allow-credentials"] == "true"
+        # "*" never carries credentials (safe default; named origins get them)
+        assert res.headers["access-control-allow-origin"] == "*"
+        assert "access-control-allow-credentials" not in res.headers
         res = await client.options(
             "/cors",
             headers={
@@ -84,6 +84,12 @@ async def test_cors_forbidden_origin_is_403_and_method_is_405() -> None:
             "/cors", headers={"Origin": "https://app.example", "Access-Control-Request-Method": "GET"}
         )
         assert res.headers["access-control-max-age"] == "120"
+        assert res.headers["access-control-allow-credentials"] == "true"
+        # a preflight for a method outside CORS_ALLOW_METHODS: 405, as the seed says
+        res = await client.options(
+            "/cors", headers={"Origin": "https://app.example", "Access-Control-Request-Method": "DELETE"}
+        )
+        assert res.status_code == 405
         # requests without an Origin are not cross-origin: no CORS checks
         assert (await client.delete("/cors")).status_code == 204
 

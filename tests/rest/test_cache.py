@@ -57,6 +57,14 @@ async def test_resources_without_meta_cache_are_not_cached(sqlite_target: Target
         assert "x-cache" not in (await client.get("/plain")).headers
 
 
+async def test_a_forged_host_gets_its_own_entry(sqlite_target: Target) -> None:
+    async with TestClient(rest_app(sqlite_target, {"/products": CachedProductEndpoint})) as client:
+        await client.post("/products", json={"name": "a", "price": 1})
+        assert (await client.get("/products", headers={"host": "evil.example"})).headers["x-cache"] == "MISS"
+        assert (await client.get("/products")).headers["x-cache"] == "MISS"  # not the forged host's entry
+        assert (await client.get("/products")).headers["x-cache"] == "HIT"
+
+
 class PrivateEndpoint(RestEndpoint):
     name: str = Field(min_length=1)
 

@@ -58,6 +58,11 @@ class FlashPages(Controller):
         again = get_flashed_messages(req=req)
         return req.response.json({"first": first, "again": again})
 
+    @post("/corrupt/<int:variant>")
+    async def corrupt(self, req: Request, variant: int) -> Response:
+        req.session["_flashes"] = ["not a list", [1, None, ["a"], ["info", "kept"]]][variant]
+        return req.response.no_content()
+
     @get("/infos")
     async def infos(self, req: Request) -> Response:
         return req.response.json(get_flashed_messages(with_categories=True, category_filter=["info"]))
@@ -121,6 +126,15 @@ async def test_flash_after_logout_reaches_the_next_page(app: Any) -> None:
         assert (await client.get("/user")).json() == {"user": None}
         assert (await client.get("/messages")).json()["first"] == ["Logged out"]
         assert "session" not in client.cookies  # read and emptied: deleted
+
+
+@pytest.mark.parametrize(("variant", "expected"), [(0, []), (1, ["kept"])])
+async def test_a_malformed_stored_queue_never_fails_the_page(app: Any, variant: int, expected: list[str]) -> None:
+    async with TestClient(app, base_url=HTTPS) as client:
+        await client.post(f"/corrupt/{variant}")
+        read = await client.get("/messages")
+    assert read.status_code == 200
+    assert read.json()["first"] == expected
 
 
 def test_flash_outside_a_request_says_why() -> None:

@@ -38,14 +38,27 @@ USERS_BY_NAME = {user.username: user for user in USERS.values()}
 SESSION_USER_KEY = "user_id"
 
 
+def user_by_id(user_id: object) -> Optional[DemoUser]:
+    """The user with ``user_id`` (an int, or its decimal string as JWTs carry it); None for anything else.
+
+    Token claims and session values are data a client sent: check their type before use, so a
+    strange value means "nobody logged in" rather than an error.
+    """
+    if isinstance(user_id, str) and user_id.isdecimal() and len(user_id) < 10:
+        user_id = int(user_id)
+    if type(user_id) is not int:  # bool is an int subclass: True must not mean user 1
+        return None
+    return USERS.get(user_id)
+
+
 class Auth(Authentication):
     async def user_loader(self, req: Request) -> Optional[DemoUser]:
         """Loads the user from a bearer token (API clients) or from the session (browsers)."""
         token = bearer_token(req)
         if token is not None:
             claims = self.validate_jwt_token(token)
-            return USERS.get(int(claims["sub"])) if claims else None
-        return USERS.get(req.session.get(SESSION_USER_KEY))
+            return user_by_id(claims.get("sub")) if claims else None
+        return user_by_id(req.session.get(SESSION_USER_KEY))
 
     async def role_check(self, user: DemoUser, roles: list[UserRoles]) -> bool:
         """Checks intersection of user roles and required roles"""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -17,16 +17,23 @@ if TYPE_CHECKING:
     from surge.http.response import Response
 
 __all__ = [
+    "REQUEST_ID_KEY",
     "ErrorResponder",
     "UnhandledInDebug",
     "default_http_exception",
     "default_validation_error",
     "guarded",
 ]
-
-
-
 _INTERNAL_ERROR = {"status": "error", "message": "Internal server error"}
+
+REQUEST_ID_KEY = "surge.request_id"
+"""Scope key of the request id; set only when request ids are on (``surge.observability``)."""
+
+
+def _error_body(req: Request, body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` plus ``request_id`` when the request carries one, so a client can quote it."""
+    request_id = req.scope.get(REQUEST_ID_KEY)
+    return body if request_id is None else {**body, "request_id": request_id}
 
 
 async def default_http_exception(req: Request, exc: BaseException) -> Response:
@@ -37,7 +44,7 @@ async def default_http_exception(req: Request, exc: BaseException) -> Response:
         context = exc.data if isinstance(exc.data, dict) else {"data": exc.data}
         await response.html(exc.template, context)
     else:
-        response.json(exc.to_dict())
+        response.json(_error_body(req, exc.to_dict()))
     response.status(exc.status_code)
     for key, value in exc.headers.items():
         response.set_header(key, value)
@@ -52,7 +59,7 @@ async def default_validation_error(req: Request, exc: BaseException) -> Response
         for error in exc.errors(include_url=False, include_context=False, include_input=False)
     ]
     body = {"status": "error", "message": "Validation failed", "errors": errors}
-    return req.app.response_class(req).json(body).status(422)
+    return req.app.response_class(req).json(_error_body(req, body)).status(422)
 
 
 class UnhandledInDebug(Exception):  # noqa: N818 - a carrier, not an error of its own
@@ -107,7 +114,7 @@ class ErrorResponder:
 
             raise UnhandledInDebug(debug_response(req, exc), exc)
         self.logger.opt(exception=exc).critical(f"Unhandled exception in {req.method} {req.path}")
-        return self.response_class(req).json(_INTERNAL_ERROR).status(500)
+        return self.response_class(req).json(_error_body(req, _INTERNAL_ERROR)).status(500)
 
 
 def guarded(step: Next, respond: ErrorResponder) -> Next:

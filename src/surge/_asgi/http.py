@@ -6,6 +6,7 @@ and :meth:`Dispatch.__call__`.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from surge._asgi.lifespan import Lifespan, StartGate, run_lifespan
 from surge._asgi.websocket import WebsocketServer
 from surge.http.request import AFTER_RESPONSE, Request, RequestApp
 from surge.http.response import Response
+from surge.logging.access import access_line
 from surge.middleware.base import MiddlewareBase, Next
 from surge.middleware.cors import CorsPolicy, preflight_response
 from surge.routing.router import PathMethodNotAllowed, Router
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
     from loguru import Logger
 
 __all__ = ["AsgiApplication", "Dispatch", "HttpChain", "build_chain"]
+
+_UNSENDABLE = {"status": "error", "message": "Internal server error"}
 
 
 class Dispatch:
@@ -51,7 +55,10 @@ class Dispatch:
             route, params = self.router.match(scope["method"], scope["path"])
             req.route_parameters = params
             req.endpoint = route
-            return await route.handler(req)
+            response: Response = await route.handler(req)
+            if response.encode():  # a body that cannot be encoded fails here, inside the middleware
+                await response.render()
+            return response
         except PathMethodNotAllowed as exc:
             if scope["method"] == "OPTIONS":
                 return self.options(req, exc)
@@ -96,12 +103,14 @@ def build_chain(
 class HttpChain:
     """What serving HTTP needs once the app has started: the chain's entry, the error path, the access log."""
 
-    __slots__ = ("access_log", "entry", "respond")
+    __slots__ = ("access_log", "entry", "entry_is_middleware", "respond")
 
     def __init__(self, entry: Next, respond: ErrorResponder, access_log: Logger | None) -> None:
         self.entry = entry
         self.respond = respond
         self.access_log = access_log
+        # Dispatch encodes the endpoints' responses; only a middleware's own response is left.
+        self.entry_is_middleware = not isinstance(entry, Dispatch)
 
 
 class AsgiApplication(ABC):
@@ -113,9 +122,12 @@ class AsgiApplication(ABC):
     """
 
     request_class: type[Request]
+    shutdown_timeout: float = 30.0  # SHUTDOWN_TIMEOUT: how long drain() waits
     _http: HttpChain | None  # set once startup has finished
     _websocket: WebsocketServer | None
     _gate: StartGate
+    _inflight: int = 0  # HTTP requests being served (and their after-response callbacks)
+    _idle: asyncio.Event | None = None  # set when _inflight drops to 0 while draining
 
     @abstractmethod
     async def startup(self) -> None:
@@ -124,6 +136,22 @@ class AsgiApplication(ABC):
     @abstractmethod
     async def shutdown(self) -> None:
         """Stop the extensions; clear ``_http`` and ``_websocket``."""
+
+    async def drain(self) -> int:
+        """Wait up to ``shutdown_timeout`` seconds for in-flight HTTP requests to finish.
+
+        The lifespan shutdown awaits this before running the shutdown hooks, so requests
+        being served still have their database pools and clients. Returns how many are left.
+        """
+        if self._inflight:
+            self._idle = idle = asyncio.Event()
+            try:
+                await asyncio.wait_for(idle.wait(), self.shutdown_timeout)
+            except TimeoutError:
+                pass
+            finally:
+                self._idle = None
+        return self._inflight
 
     async def _start_once(self) -> None:
         await self._gate.run_once(lambda: self._http is not None, self.startup)
@@ -141,12 +169,15 @@ class AsgiApplication(ABC):
         req = self.request_class(scope, receive, send, app)
         access_log = http.access_log
         started = time.perf_counter() if access_log is not None else 0.0
+        self._inflight += 1
         try:
             try:
                 try:
                     response = await http.entry(req)
+                    if http.entry_is_middleware and response.encode():
+                        await response.render()
                 except Exception as exc:  # raised in a middleware and not answered further in
-                    response = await http.respond(req, exc)
+                    response = await _error_response(http, req, exc)
             except UnhandledInDebug as unhandled:  # DEBUG: show the page, then let the server log the error
                 await unhandled.response(send, scope["method"] == "HEAD", req)
                 if access_log is not None:
@@ -154,9 +185,14 @@ class AsgiApplication(ABC):
                 raise unhandled.error from None
             await response(send, scope["method"] == "HEAD", req)
         finally:
-            if AFTER_RESPONSE in scope:  # req.call_after_response(): DI teardown, background tasks
-                for callback in scope.pop(AFTER_RESPONSE):
-                    await callback()
+            try:
+                if AFTER_RESPONSE in scope:  # req.call_after_response(): DI teardown, background tasks
+                    for callback in scope.pop(AFTER_RESPONSE):
+                        await callback()
+            finally:
+                self._inflight -= 1
+                if self._idle is not None and not self._inflight:
+                    self._idle.set()
         if access_log is not None:
             _log_access(access_log, req, response.status_code, started)
 
@@ -170,6 +206,24 @@ class AsgiApplication(ABC):
             await run_lifespan(cast("Lifespan", self), receive, send)
 
 
+async def _error_response(http: HttpChain, req: Request, exc: Exception) -> Response:
+    """The error path's response for ``exc``, encoded; nothing has been sent yet.
+
+    Should the error response itself fail to encode (a handler's data JSON cannot carry), the
+    client still gets the 500 of the error shape, never a broken response.
+    """
+    response = await http.respond(req, exc)
+    try:
+        if response.encode():
+            await response.render()
+    except Exception as error:
+        respond = http.respond
+        respond.logger.opt(exception=error).critical(f"Error response of {req.method} {req.path} cannot be sent")
+        response = respond.response_class(req).json(_UNSENDABLE).status(500)
+        response.encode()
+    return response
+
+
 def _log_access(logger: Logger, req: Request, status: int, started: float) -> None:
     elapsed = (time.perf_counter() - started) * 1000
-    logger.info(f"{req.method} {req.path} {status} {elapsed:.1f}ms")
+    logger.info(access_line(req.method, req.path, status, elapsed))  # escaped: a %0a must not forge a line

@@ -20,7 +20,12 @@ class Lifespan(Protocol):
     @property
     def logger(self) -> Logger: ...
 
+    @property
+    def shutdown_timeout(self) -> float: ...
+
     async def startup(self) -> None: ...
+
+    async def drain(self) -> int: ...
 
     async def shutdown(self) -> None: ...
 
@@ -51,7 +56,11 @@ class StartGate:
 
 
 async def run_lifespan(app: Lifespan, receive: Receive, send: Send) -> None:
-    """Answer the server's lifespan messages; a failing startup is reported, not raised."""
+    """Answer the server's lifespan messages; a failing startup is reported, not raised.
+
+    On shutdown, in-flight requests get up to ``SHUTDOWN_TIMEOUT`` to finish before the
+    shutdown hooks close what they use.
+    """
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
@@ -64,6 +73,12 @@ async def run_lifespan(app: Lifespan, receive: Receive, send: Send) -> None:
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             try:
+                left = await app.drain()
+                if left:
+                    app.logger.warning(
+                        f"Shutting down with {left} request(s) still in flight after SHUTDOWN_TIMEOUT="
+                        f"{app.shutdown_timeout:g}s"
+                    )
                 await app.shutdown()
             except Exception as exc:
                 await send({"type": "lifespan.shutdown.failed", "message": f"{type(exc).__name__}: {exc}"})

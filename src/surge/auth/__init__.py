@@ -1,5 +1,6 @@
 """Authentication: the extension of the seed, ready-made loaders, and the crypto helpers."""
 
+from surge.auth.authentication import AuthConfig, AuthUtils
 from surge.auth.config import AuthenticationConfig
 from surge.auth.decorators import login_required, role_required
 from surge.auth.exceptions import AuthenticationException, UnauthorizedException
@@ -17,6 +18,8 @@ from surge.auth.passwords import PasswordHasher
 from surge.auth.roles import roles_of
 
 __all__ = [
+    "AuthConfig",
+    "AuthUtils",
     "Authentication",
     "AuthenticationConfig",
     "AuthenticationException",

@@ -7,7 +7,8 @@ request, so the two decorators work in any order and stacked.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from inspect import isawaitable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from surge.auth.roles import role_name
@@ -38,13 +39,13 @@ class AuthBackend(Protocol):
     @property
     def extension_name(self) -> str: ...
 
-    async def user_loader(self, req: Request) -> Any: ...
+    def user_loader(self, req: Request) -> Any: ...  # the user, or an awaitable of it
 
-    async def role_check(self, user: Any, roles: list[Any]) -> bool: ...
+    def role_check(self, user: Any, roles: list[Any]) -> Any: ...  # a bool, or an awaitable of it
 
     def authentication_error(self) -> BaseHttpException: ...
 
-    def unauthorized_error(self) -> BaseHttpException: ...
+    def unauthorized_error(self, roles: Sequence[Any] = ()) -> BaseHttpException: ...
 
 
 class ExtensionsHolder(Protocol):
@@ -100,7 +101,9 @@ async def ensure_user(auth: AuthBackend, req: Request) -> Any:
     """
     user = req.user
     if user is None:
-        user = await auth.user_loader(req)
+        user = auth.user_loader(req)
+        if isawaitable(user):  # PyJolt accepts a plain def user_loader too
+            user = await user
         if user is None:
             raise auth.authentication_error()
         req.user = user
@@ -114,8 +117,9 @@ async def ensure_roles(auth: AuthBackend, req: Request, roles: tuple[Any, ...]) 
         AuthenticationException: no user. UnauthorizedException: ``role_check`` said no.
     """
     user = await ensure_user(auth, req)
-    if not await auth.role_check(user, list(roles)):
-        raise auth.unauthorized_error()
+    allowed = auth.role_check(user, list(roles))
+    if not (await allowed if isawaitable(allowed) else allowed):
+        raise auth.unauthorized_error(roles)
 
 
 class AuthStep:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 __all__ = ["AuthenticationConfig", "JwtAlgorithm"]
 
@@ -19,8 +19,16 @@ class AuthenticationConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    AUTHENTICATION_ERROR_MESSAGE: str = Field("Login required", description="Message of the 401 error")
-    UNAUTHORIZED_ERROR_MESSAGE: str = Field("Missing user role(s)", description="Message of the 403 error")
+    AUTHENTICATION_ERROR_MESSAGE: str = Field(
+        "Login required",
+        description="Message of the 401 error (PyJolt's AUTHENTICATION_ERROR_MSG is accepted too)",
+        validation_alias=AliasChoices("AUTHENTICATION_ERROR_MESSAGE", "AUTHENTICATION_ERROR_MSG"),
+    )
+    UNAUTHORIZED_ERROR_MESSAGE: str = Field(
+        "Missing user role(s)",
+        description="Message of the 403 error (PyJolt's AUTHORIZATION_ERROR_MSG is accepted too)",
+        validation_alias=AliasChoices("UNAUTHORIZED_ERROR_MESSAGE", "AUTHORIZATION_ERROR_MSG"),
+    )
 
     JWT_ALGORITHM: JwtAlgorithm = Field("HS256", description="The only algorithm tokens may be signed with")
     JWT_SECRET: str | None = Field(

@@ -1,10 +1,15 @@
-"""The Authentication extension: subclass it, implement ``user_loader``, list it in EXTENSIONS."""
+"""The Authentication extension: subclass it, implement ``user_loader``, list it in EXTENSIONS.
+
+Listing the class in ``MIDDLEWARE`` instead (PyJolt 0.111.12's way) gives the same app: the
+app's one instance is created and registered as an extension when the app compiles.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
+from surge._imports import import_string
 from surge.auth._guards import AuthSource, ExtensionsHolder, protect
 from surge.auth.config import AuthenticationConfig
 from surge.auth.exceptions import AuthenticationException, UnauthorizedException
@@ -14,6 +19,7 @@ from surge.auth.roles import role_name, roles_of
 from surge.auth.signing import CookieSigner
 from surge.exceptions.config import ImproperlyConfigured
 from surge.extension import BaseExtension, find_extension
+from surge.middleware.base import MiddlewareBase, Next
 from surge.openapi.roles import SecuritySchemeProvider
 from surge.security.csrf import AuthCookieProvider
 
@@ -21,12 +27,15 @@ if TYPE_CHECKING:
     from surge.app import Surge
     from surge.http.request import Request
 
-__all__ = ["Authentication", "find_authentication"]
+__all__ = ["Authentication", "adopt_authentication", "find_authentication"]
 
 _Target = TypeVar("_Target", bound=Callable[..., Any])  # an endpoint function or a controller class
 
 
-class Authentication(BaseExtension[AuthenticationConfig], SecuritySchemeProvider, AuthCookieProvider):
+# MiddlewareBase: so MIDDLEWARE accepts the class; its ``app`` attribute is BaseExtension's property here.
+class Authentication(  # type: ignore[misc]
+    BaseExtension[AuthenticationConfig], SecuritySchemeProvider, AuthCookieProvider, MiddlewareBase
+):
     """Base class of the app's authentication extension (config section ``AUTHENTICATION``).
 
     Subclasses implement ``async def user_loader(self, req)`` (return the user, or None) and
@@ -34,6 +43,11 @@ class Authentication(BaseExtension[AuthenticationConfig], SecuritySchemeProvider
     loads the user into ``req.user`` or answers 401; ``@auth.role_required(*roles)`` answers
     403 when ``role_check`` refuses. Ready-made subclasses in :mod:`surge.auth.loaders` cover
     bearer JWTs, the session, a signed cookie and HTTP Basic.
+
+    It may be listed in ``EXTENSIONS`` (an instance) or, as in PyJolt 0.111.12, in
+    ``MIDDLEWARE`` (the class): the app then builds ``Class(app, next_app)``, which yields a
+    placeholder in the chain while the one instance of the class is registered as the extension.
+    The checks run per endpoint either way, so the app behaves the same.
     """
 
     config_model = AuthenticationConfig
@@ -45,8 +59,15 @@ class Authentication(BaseExtension[AuthenticationConfig], SecuritySchemeProvider
     _signer: CookieSigner
     _jwt: JwtCodec
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        """``Class(app, next_app)`` (MIDDLEWARE) gives the chain placeholder; other calls an instance."""
+        if len(args) == 2 and not kwargs and callable(args[1]) and not isinstance(args[1], str):
+            return _MiddlewareEntry(args[0], args[1], adopt_authentication(args[0], cls))
+        return super().__new__(cls)
+
     def __init__(self, configs_name: str | None = None) -> None:
-        super().__init__(configs_name or "AUTHENTICATION")
+        section = getattr(type(self), "configs_name", None)  # PyJolt subclasses name it as a class attribute
+        super().__init__(configs_name or (section if isinstance(section, str) else None) or "AUTHENTICATION")
         self._passwords: PasswordHasher | None = None
         self._source = AuthSource(find_authentication, self)
 
@@ -160,9 +181,10 @@ class Authentication(BaseExtension[AuthenticationConfig], SecuritySchemeProvider
             self.config.AUTHENTICATION_ERROR_MESSAGE, headers={"WWW-Authenticate": challenge} if challenge else None
         )
 
-    def unauthorized_error(self) -> UnauthorizedException:
-        """The 403 raised when the user lacks the roles."""
-        return UnauthorizedException(self.config.UNAUTHORIZED_ERROR_MESSAGE)
+    def unauthorized_error(self, roles: Sequence[Any] = ()) -> UnauthorizedException:
+        """The 403 raised when the user lacks the roles; the required ``roles`` are its ``data``
+        (PyJolt sends them too)."""
+        return UnauthorizedException(self.config.UNAUTHORIZED_ERROR_MESSAGE, roles)
 
     # -- decorators ----------------------------------------------------------------------------
     def login_required(self, target: _Target) -> _Target:
@@ -182,8 +204,8 @@ class Authentication(BaseExtension[AuthenticationConfig], SecuritySchemeProvider
         """``value`` signed with ``SECRET_KEY``, safe to put in a cookie."""
         return self._cookie_signer.sign(value)
 
-    def decode_signed_cookie(self, cookie_value: str | None) -> Any:
-        """The value signed by :meth:`create_signed_cookie_value`; None if tampered, too old or missing."""
+    def decode_signed_cookie(self, cookie_value: str | None) -> str | None:
+        """The string signed by :meth:`create_signed_cookie_value`; None if tampered, too old or missing."""
         return self._cookie_signer.unsign(cookie_value)
 
     def create_password_hash(self, password: str) -> str:
@@ -215,17 +237,74 @@ class Authentication(BaseExtension[AuthenticationConfig], SecuritySchemeProvider
         return self.jwt.validate(token)
 
 
+    # -- listed in MIDDLEWARE ------------------------------------------------------------------
+    def chain(self, next_app: Next) -> Next:
+        """An instance listed in MIDDLEWARE stays out of the chain; it must be in EXTENSIONS too.
+
+        Raises:
+            ImproperlyConfigured: the instance is not in EXTENSIONS (list the class in MIDDLEWARE instead).
+        """
+        if self._app is None:
+            raise ImproperlyConfigured(
+                f"{self!r} is listed in MIDDLEWARE as an instance: list the class there, or the instance in EXTENSIONS"
+            )
+        return next_app
+
+
+class _MiddlewareEntry(MiddlewareBase):
+    """What ``AuthClass(app, next_app)`` builds for MIDDLEWARE: links nothing, costs nothing per request."""
+
+    def __init__(self, app: Any, next_app: Next, extension: Authentication) -> None:
+        super().__init__(app, next_app)
+        self.extension = extension
+
+    def chain(self, next_app: Next) -> Next:
+        """The checks run in the endpoints' pipelines: the chain goes straight on."""
+        return next_app
+
+
+def adopt_authentication(app: Surge, kind: type[Authentication]) -> Authentication:
+    """The app's extension of class ``kind`` (listed in MIDDLEWARE), created and registered if needed.
+
+    The new instance is set up exactly as EXTENSIONS would (``init_app``, startup and shutdown).
+    """
+    existing = find_extension(app, kind)
+    if existing is not None:
+        return existing
+    extension = kind()
+    extension.init_app(app)
+    app.add_on_startup_method(extension.startup)
+    app.add_on_shutdown_method(extension.shutdown)
+    return extension
+
+
+def _from_middleware(host: ExtensionsHolder) -> Authentication | None:
+    """The Authentication listed in the app's MIDDLEWARE (PyJolt's way), adopted as the extension."""
+    app = cast("Surge", getattr(host, "config", host))  # the compile context carries the app as ``config``
+    get_conf = getattr(app, "get_conf", None)
+    if get_conf is None:
+        return None
+    for target in get_conf("MIDDLEWARE", None) or ():
+        listed = import_string(target, "MIDDLEWARE") if isinstance(target, str) else target
+        if isinstance(listed, type) and issubclass(listed, Authentication):
+            return adopt_authentication(app, listed)
+    return None
+
+
 def find_authentication(app: ExtensionsHolder) -> Authentication:
     """The app's Authentication extension (the one named ``authentication``, else the first).
 
-    ``app`` is the application, or the compile context an endpoint is compiled in.
+    ``app`` is the application, or the compile context an endpoint is compiled in. An
+    Authentication listed only in MIDDLEWARE is registered as the extension on first need.
 
     Raises:
-        ImproperlyConfigured: no Authentication extension is listed in EXTENSIONS.
+        ImproperlyConfigured: no Authentication is listed in EXTENSIONS or MIDDLEWARE.
     """
     found = find_extension(app, Authentication, "authentication") or find_extension(app, Authentication)
     if found is None:
+        found = _from_middleware(app)
+    if found is None:
         raise ImproperlyConfigured(
-            "login_required / role_required need an Authentication subclass instance listed in EXTENSIONS"
+            "login_required / role_required need an Authentication subclass listed in EXTENSIONS or MIDDLEWARE"
         )
     return found

@@ -156,7 +156,7 @@ class SignedCookieAuthentication(Authentication):
         return None if user_id is None else await self.load_user(user_id)
 
     async def load_user(self, user_id: Any) -> Any:
-        """The user with ``user_id`` (None refuses the request)."""
+        """The user with ``user_id``, the string that was signed (None refuses the request)."""
         return user_id
 
     def login(self, response: Response, user_id: str | int) -> Response:

@@ -6,12 +6,14 @@ from surge.caching.backends import (
     RedisCacheBackend,
     SqliteCacheBackend,
 )
+from surge.caching.config import CacheConfig
 from surge.caching.extension import Cache
 from surge.caching.keys import make_key
 
 __all__ = [
     "BaseCacheBackend",
     "Cache",
+    "CacheConfig",
     "MemoryCacheBackend",
     "RedisCacheBackend",
     "SqliteCacheBackend",

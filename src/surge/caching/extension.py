@@ -12,8 +12,10 @@ from surge.caching.config import CacheConfig
 from surge.caching.keys import make_key, user_identity
 from surge.caching.payload import from_payload, to_payload
 from surge.controller.spec import CallNext, add_endpoint_wrapper
+from surge.exceptions.config import ImproperlyConfigured
 from surge.extension import BaseExtension
 from surge.http.response import Response
+from surge.roles import ReadinessProbe
 from surge.types import HandlerKwargs
 
 if TYPE_CHECKING:
@@ -28,7 +30,7 @@ _T = TypeVar("_T")
 _CACHED_METHODS = frozenset({"GET", "HEAD"})
 
 
-class Cache(BaseExtension[CacheConfig]):
+class Cache(BaseExtension[CacheConfig], ReadinessProbe):
     """Caches endpoint responses in a pluggable backend (memory by default).
 
     ``@cache.cache(duration=...)`` stores the full response (status, headers, body) of a GET
@@ -76,6 +78,10 @@ class Cache(BaseExtension[CacheConfig]):
             await self.backend.connect()
         except Exception as exc:
             self._failed("connect", exc)
+
+    async def check_ready(self) -> None:
+        """One read of the backend (a Redis round trip; instant in memory) for ``/readyz``; raises when it fails."""
+        await self.backend.get("surge:readiness")
 
     async def shutdown(self) -> None:
         """Disconnect the backend."""
@@ -159,11 +165,25 @@ class Cache(BaseExtension[CacheConfig]):
         route_params: dict[str, Any] | None = None,
         query_string: str = "",
         user: Any = None,
+        host: str | None = None,
     ) -> str:
         """The key ``@cache.cache`` uses for a GET of ``endpoint`` (``"Controller.method"``),
-        so a handler that changes data can ``await cache.delete(cache.endpoint_key(...))``."""
+        so a handler that changes data can ``await cache.delete(cache.endpoint_key(...))``.
+
+        Keys include the request's host: pass ``host=req.header("host")``, or leave it out to
+        use the app's ``SERVER_NAME``.
+
+        Raises:
+            ImproperlyConfigured: no ``host`` given and ``SERVER_NAME`` is not set.
+        """
+        if host is None:
+            host = self.app.get_conf("SERVER_NAME", None)
+            if not host:
+                raise ImproperlyConfigured(
+                    "cache.endpoint_key() needs host=... (the request's Host) when SERVER_NAME is not set"
+                )
         identity = None if user is None else user_identity(user)
-        return make_key(endpoint, "GET", route_params, query_string, identity)
+        return make_key(endpoint, "GET", route_params, query_string, identity, host)
 
     # -- the endpoint decorator -------------------------------------------------------------------
     def cache(self, duration: int | None = None) -> Callable[[_F], _F]:
@@ -244,7 +264,7 @@ class _CachedEndpoint:
                 identity = user_identity(user)
                 if identity is None:  # a user we cannot tell apart from others: never share
                     return await call_next(req, kwargs)
-            key = make_key(endpoint, req.method, req.route_parameters, req.query_string, identity)
+            key = make_key(endpoint, req.method, req.route_parameters, req.query_string, identity, req.header(b"host"))
             return await cache._serve(req, key, duration, lambda: call_next(req, kwargs))
 
         return cached

@@ -1,7 +1,8 @@
 """Cache keys for endpoint responses: plain functions, no I/O.
 
-A key is ``<endpoint>:<METHOD>:<route params>:<query>`` plus ``:user=<id>`` when a user is
-set on the request. Route params and query pairs are sorted, so ``?a=1&b=2`` and
+A key is ``<endpoint>:<METHOD>:<host>:<route params>:<query>`` plus ``:user=<id>`` when a
+user is set on the request. The host is part of it so that a request with a forged ``Host``
+(whose page may carry links built from it) cannot fill the entry other clients are served. Route params and query pairs are sorted, so ``?a=1&b=2`` and
 ``?b=2&a=1`` share an entry. Keys longer than :data:`MAX_READABLE` keep the readable head and
 replace the rest with a SHA-256 digest.
 """
@@ -13,9 +14,20 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-__all__ = ["MAX_READABLE", "make_key", "user_identity"]
+__all__ = ["MAX_READABLE", "make_key", "normalize_host", "user_identity"]
 
 MAX_READABLE = 200
+
+
+def normalize_host(host: str | None) -> str:
+    """``host`` as a key part: lowercased, without a trailing dot; ``""`` when absent."""
+    if not host:
+        return ""
+    value = host.strip().lower()
+    name, colon, port = value.rpartition(":")
+    if colon and port.isdigit() and (not name.startswith("[") or name.endswith("]")):
+        return f"{name.rstrip('.')}:{port}"
+    return value.rstrip(".")
 
 
 def make_key(
@@ -24,6 +36,7 @@ def make_key(
     route_params: Mapping[str, Any] | None = None,
     query_string: str = "",
     user: str | None = None,
+    host: str | None = None,
 ) -> str:
     """The cache key of one endpoint response.
 
@@ -33,13 +46,14 @@ def make_key(
         route_params: the matched route parameters.
         query_string: the raw query string (order does not matter).
         user: the user's identity, for endpoints that serve per-user content.
+        host: the request's Host header (normalized with :func:`normalize_host`).
     """
     method = method.upper()
     if method == "HEAD":
         method = "GET"
     route = urlencode(sorted((str(k), str(v)) for k, v in (route_params or {}).items()))
     query = urlencode(sorted(parse_qsl(query_string, keep_blank_values=True)))
-    tail = f"{route}:{query}"
+    tail = f"{normalize_host(host)}:{route}:{query}"
     if user is not None:
         tail += f":user={user}"
     key = f"{endpoint}:{method}:{tail}"

@@ -14,7 +14,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from surge.cli.controller import _NO_DEFAULT, CliApp, CLIController, CommandProvider, CommandSpec
+from surge.cli.controller import CliApp, CLIController, CommandProvider, CommandSpec
 from surge.exceptions.config import ImproperlyConfigured
 
 __all__ = ["build_parser", "collect_cli_controllers", "run_app_cli"]
@@ -61,17 +61,57 @@ def build_parser(app: CliApp, prog: str | None = None) -> tuple[argparse.Argumen
             owners[name] = owner
             handlers[name] = (spec, method)
             sub = commands.add_parser(name, help=spec.help, description=spec.help)
-            for arg in spec.arguments:
-                if arg.arg_type is bool:
-                    sub.add_argument(f"--{arg.name}", dest=arg.dest, action="store_true", help=arg.description)
-                elif arg.default is _NO_DEFAULT:
-                    sub.add_argument(arg.dest, metavar=arg.name, type=arg.arg_type, help=arg.description)
-                else:
-                    help_text = f"{arg.description or ''} (default: {arg.default})".strip()
-                    sub.add_argument(
-                        f"--{arg.name}", dest=arg.dest, type=arg.arg_type, default=arg.default, help=help_text
-                    )
+            sub.set_defaults(**{_PARSER: sub})
+            _add_arguments(sub, spec)
     return parser, handlers
+
+
+_POSITIONAL = "__surge_positional__"
+_PARSER = "__surge_parser__"
+
+
+def _add_arguments(sub: argparse.ArgumentParser, spec: CommandSpec) -> None:
+    """Flags, options, and required arguments (by position or as ``--name VALUE``)."""
+    required = [arg for arg in spec.arguments if arg.required]
+    if required:
+        sub.add_argument(
+            _POSITIONAL, nargs="*", metavar=" ".join(arg.flag.upper() for arg in required), help=argparse.SUPPRESS
+        )
+    for arg in spec.arguments:
+        if arg.arg_type is bool:
+            sub.add_argument(f"--{arg.flag}", dest=arg.dest, action="store_true", help=arg.description)
+        elif arg.required:
+            help_text = f"{arg.description or ''} (required: by position or as --{arg.flag})".strip()
+            sub.add_argument(f"--{arg.flag}", dest=arg.dest, metavar=arg.flag.upper(), default=None, help=help_text)
+        else:
+            help_text = f"{arg.description or ''} (default: {arg.default})".strip()
+            sub.add_argument(f"--{arg.flag}", dest=arg.dest, type=arg.arg_type, default=arg.default, help=help_text)
+
+
+def _command_kwargs(spec: CommandSpec, args: argparse.Namespace) -> dict[str, Any]:
+    """The method's keyword arguments: options as given, required ones from ``--name`` or by
+    position (in declaration order, skipping those given by name), cast to their types.
+
+    A missing, extra or badly typed value prints the usage and exits with status 2.
+    """
+    parser: argparse.ArgumentParser = getattr(args, _PARSER)
+    kwargs = {arg.dest: getattr(args, arg.dest) for arg in spec.arguments}
+    positional = list(getattr(args, _POSITIONAL, None) or ())
+    for arg in spec.arguments:
+        if not arg.required:
+            continue
+        raw = kwargs[arg.dest]
+        if raw is None:
+            if not positional:
+                parser.error(f"the following arguments are required: {arg.flag} (by position or as --{arg.flag})")
+            raw = positional.pop(0)
+        try:
+            kwargs[arg.dest] = arg.arg_type(raw)
+        except ValueError:
+            parser.error(f"argument {arg.flag}: invalid {arg.arg_type.__name__} value: {raw!r}")
+    if positional:
+        parser.error(f"unrecognized arguments: {' '.join(positional)}")
+    return kwargs
 
 
 def run_app_cli(app: CliApp, argv: list[str], prog: str | None = None) -> int:
@@ -83,7 +123,7 @@ def run_app_cli(app: CliApp, argv: list[str], prog: str | None = None) -> int:
     parser, handlers = build_parser(app, prog)
     args = parser.parse_args(argv)
     spec, method = handlers[args.command]
-    kwargs = {arg.dest: getattr(args, arg.dest) for arg in spec.arguments}
+    kwargs = _command_kwargs(spec, args)
 
     async def run() -> Any:
         await app.startup()

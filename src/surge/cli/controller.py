@@ -31,8 +31,9 @@ _ALLOWED_TYPES = (int, float, str, bool)
 class ArgumentSpec:
     """One argument of a command.
 
-    Without a default it is positional and required; with a default it is the option
-    ``--name``; with ``arg_type=bool`` it is the flag ``--name`` (false unless given).
+    Without a default it is required, given by position or as ``--name VALUE`` (PyJolt's
+    form); with a default it is the option ``--name``; with ``arg_type=bool`` it is the flag
+    ``--name`` (false unless given). A leading ``--`` in ``name`` is optional, as in PyJolt.
     """
 
     name: str
@@ -43,7 +44,17 @@ class ArgumentSpec:
     @property
     def dest(self) -> str:
         """The keyword argument name the command method receives."""
-        return self.name.lstrip("-").replace("-", "_")
+        return self.flag.replace("-", "_")
+
+    @property
+    def flag(self) -> str:
+        """The name without leading dashes: the option is ``--<flag>``."""
+        return self.name.lstrip("-")
+
+    @property
+    def required(self) -> bool:
+        """No default and not a flag: the command cannot run without it."""
+        return self.default is _NO_DEFAULT and self.arg_type is not bool
 
 
 @dataclass(slots=True)

@@ -1,4 +1,4 @@
-"""The ``surge`` command: ``new-project``, ``run``, ``routes``, ``openapi``, and the app's own commands.
+"""The ``surge`` command: ``new-project``, ``run``, ``routes``, ``openapi``, ``check``, and the app's own commands.
 
 Any command that is not built in is handed to the app (``$SURGE_APP`` or ``app:Application``),
 so ``surge db-upgrade`` runs what ``python cli.py db-upgrade`` would.
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BUILTIN_COMMANDS", "build_parser", "main", "route_table"]
 
-BUILTIN_COMMANDS = ("new-project", "run", "routes", "openapi")
+BUILTIN_COMMANDS = ("new-project", "run", "routes", "openapi", "check")
 _TARGET_HELP = "the app as module:Attribute (default: $SURGE_APP, else app:Application)"
 
 
@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     openapi = commands.add_parser("openapi", help="write the OpenAPI document")
     openapi.add_argument("target", nargs="?", help=_TARGET_HELP)
     openapi.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+
+    check = commands.add_parser("check", help="load the app; with --deploy, review its production settings")
+    check.add_argument("target", nargs="?", help=_TARGET_HELP)
+    check.add_argument("--deploy", action="store_true", help="warn about settings unsafe in production")
+    check.add_argument("--fail", action="store_true", help="exit with status 3 when there is a warning (for CI)")
     return parser
 
 
@@ -89,12 +94,29 @@ def _write_openapi(app: Surge, output: Path | None) -> None:
         print(f"OpenAPI document written to {output}", file=sys.stderr)
 
 
+def _check(target: str | None, deploy: bool, fail: bool) -> int:
+    """Load and compile the app; with ``deploy``, print each production warning."""
+    from surge.deploy_checks import deploy_warnings
+
+    app = _load_app(target)
+    app.compile()
+    found = deploy_warnings(app) if deploy else []
+    for warning in found:
+        print(f"WARNING {warning}")
+    noun = "warning" if len(found) == 1 else "warnings"
+    print(f"surge check: {len(found)} {noun}" + ("" if deploy else " (add --deploy to review production settings)"))
+    return 3 if fail and found else 0
+
+
 def _run(args: Any) -> None:
-    from surge.cli.server import resolve_options, serve
+    from surge.cli.server import debug_exposure_warning, resolve_options, serve
 
     options = resolve_options(
         args.target, host=args.host, port=args.port, reload=args.reload, workers=args.workers, server=args.server
     )
+    exposed = debug_exposure_warning(options)
+    if exposed is not None:
+        print(exposed, file=sys.stderr)
     print(
         f"surge: serving {options.target} on http://{options.host}:{options.port} with {options.server}"
         f" (workers={options.workers}, reload={'on' if options.reload else 'off'})",
@@ -142,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_routes(_load_app(args.target))
         elif args.command == "openapi":
             _write_openapi(_load_app(args.target), args.output)
+        elif args.command == "check":
+            return _check(args.target, args.deploy, args.fail)
     except ImproperlyConfigured as exc:
         print(f"surge: error: {exc}", file=sys.stderr)
         return 1

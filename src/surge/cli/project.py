@@ -4,11 +4,15 @@ The template lives in ``surge/templates/project/`` as ``*.tmpl`` files, so neith
 framework's tooling nor its tests mistake it for framework code. ``dot-`` at the start of a
 name becomes ``.`` (``dot-gitignore.tmpl`` -> ``.gitignore``), because a real ``.gitignore``
 inside the package would apply to the framework's own repository.
+
+The project gets a ``.env`` (git-ignored) with a random ``SECRET_KEY`` and ``DEBUG=false``:
+a project that is deployed as generated is not in DEBUG and has a key nobody else knows.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from pathlib import Path
 
 from surge.exceptions.config import ImproperlyConfigured
@@ -50,7 +54,7 @@ def create_project(name: str, parent: Path | None = None) -> Path:
     Raises:
         ImproperlyConfigured: the name is empty, or the folder exists and is not empty.
     """
-    import surge
+    from surge._version import __version__
 
     if not name or not name.strip() or Path(name).name in ("", ".", ".."):
         raise ImproperlyConfigured(f"Invalid project name {name!r}")
@@ -61,7 +65,8 @@ def create_project(name: str, parent: Path | None = None) -> Path:
     replacements = {
         "__PROJECT_NAME__": _package_name(Path(name).name),
         "__APP_TITLE__": title.replace('"', "'"),
-        "__SURGE_VERSION__": surge.__version__,
+        "__SURGE_VERSION__": __version__,
+        "__SECRET_KEY__": secrets.token_urlsafe(48),  # one per project, written to .env only
     }
     for relative in project_files():
         text = (TEMPLATE_DIR / relative).read_text(encoding="utf-8")

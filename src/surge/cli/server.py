@@ -18,7 +18,7 @@ from typing import Any
 from surge.cli._loading import app_config, import_target, resolve_target
 from surge.exceptions.config import ImproperlyConfigured, MissingDependency
 
-__all__ = ["SERVERS", "ServeOptions", "resolve_options", "serve"]
+__all__ = ["SERVERS", "ServeOptions", "debug_exposure_warning", "is_loopback", "resolve_options", "serve"]
 
 SERVERS = ("granian", "uvicorn")
 
@@ -34,6 +34,7 @@ class ServeOptions:
     workers: int
     server: str
     factory: bool
+    debug: bool = False
 
 
 def resolve_options(
@@ -75,6 +76,7 @@ def resolve_options(
         workers=workers,
         server=server,
         factory=not isinstance(obj, Surge),
+        debug=bool(config.DEBUG),
     )
 
 
@@ -90,6 +92,31 @@ def _address(host: str, server: str) -> str:
         except OSError as exc:
             raise ImproperlyConfigured(f"Cannot resolve HOST {host!r}: {exc}") from None
     return host
+
+
+def is_loopback(host: str) -> bool:
+    """True when ``host`` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.strip("[]").lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def debug_exposure_warning(options: ServeOptions) -> str | None:
+    """The warning to print when DEBUG is on and the server listens beyond loopback, else None."""
+    if not options.debug or is_loopback(options.host):
+        return None
+    bar = "!" * 78
+    return (
+        f"{bar}\n"
+        f"surge: WARNING: DEBUG is on and the server listens on {options.host}:{options.port}, beyond this machine.\n"
+        "surge: anyone who can reach it sees tracebacks, local variables and settings on every error.\n"
+        "surge: set DEBUG=false (environment or .env) before exposing the app, or bind --host 127.0.0.1.\n"
+        "surge: `surge check --deploy` lists the other production settings to review.\n"
+        f"{bar}"
+    )
 
 
 def serve(options: ServeOptions) -> None:

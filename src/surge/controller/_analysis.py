@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, get_args, get_origin, get_type_hints
 from pydantic import BaseModel, TypeAdapter, create_model
 
 from surge.annotations import is_list_type, strip_annotated, strip_optional
+from surge.controller._int64 import bound_ints, is_plain_int
 from surge.controller.params import BodyParam, HandlerParams
 from surge.exceptions.config import ImproperlyConfigured
 from surge.http.media_types import MediaType
@@ -31,6 +32,7 @@ Claim = Callable[[str, Any, Any], "ParamSpec | None"]
 """Claims a handler parameter for dependency injection: (name, annotation, default) -> spec or None."""
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "WEBSOCKET"})
 _JSON_TYPES = frozenset({MediaType.APPLICATION_JSON.value, MediaType.APPLICATION_PROBLEM_JSON.value})
 _FORM_TYPES = frozenset({MediaType.APPLICATION_X_WWW_FORM_URLENCODED.value, MediaType.MULTIPART_FORM_DATA.value})
 _EMPTY = inspect.Parameter.empty
@@ -96,9 +98,18 @@ class _Endpoint:
 
 def _add_route(plan: HandlerParams, name: str, annotation: Any, rule_type: type) -> None:
     plan.route[name] = annotation
+    if rule_type is int and (annotation is Any or is_plain_int(annotation)):
+        return  # the 64-bit range check of route ints (see _check_route_ints)
     bare = _bare(annotation)
-    if bare is not Any and bare is not rule_type:
-        plan.route_converters[name] = TypeAdapter(annotation)
+    if bare is not Any and (bare is not rule_type or annotation is not bare):
+        plan.route_converters[name] = TypeAdapter(bound_ints(annotation))
+
+
+def _check_route_ints(plan: HandlerParams, route_params: dict[str, type]) -> None:
+    """``int`` route values the handler's own annotation does not validate: check them to 64 bits."""
+    plan.route_int64 = tuple(
+        name for name, rule_type in route_params.items() if rule_type is int and name not in plan.route_converters
+    )
 
 
 def _add_body(plan: HandlerParams, endpoint: _Endpoint, name: str, annotation: Any) -> None:
@@ -111,7 +122,8 @@ def _add_body(plan: HandlerParams, endpoint: _Endpoint, name: str, annotation: A
     list_fields: frozenset[str] = frozenset()
     if isinstance(bare, type) and issubclass(bare, BaseModel):
         list_fields = frozenset(key for key, info in bare.model_fields.items() if is_list_type(info.annotation))
-    plan.body = BodyParam(name, annotation, media, TypeAdapter(annotation), list_fields)
+    declared = endpoint.consumes is not None
+    plan.body = BodyParam(name, annotation, media, TypeAdapter(annotation), list_fields, declared)
 
 
 def _wants_body(plan: HandlerParams, endpoint: _Endpoint, annotation: object, default: object) -> bool:
@@ -143,7 +155,8 @@ def _place(plan: HandlerParams, endpoint: _Endpoint, name: str, annotation: Any,
 
 def _query_model(plan: HandlerParams, where: str) -> None:
     fields: dict[str, Any] = {
-        name: (annotation, ... if default is _EMPTY else default) for name, (annotation, default) in plan.query.items()
+        name: (bound_ints(annotation), ... if default is _EMPTY else default)
+        for name, (annotation, default) in plan.query.items()
     }
     plan.query_model = create_model(f"Query_{where.replace('.', '_')}", **fields)
     plan.query_lists = frozenset(name for name, (ann, _) in plan.query.items() if is_list_type(ann))
@@ -188,4 +201,7 @@ def analyze_handler(
             _place(plan, endpoint, param.name, annotation, param.default)
     if plan.query:
         _query_model(plan, where)
+    _check_route_ints(plan, route_params)
+    if plan.body is None and consumes not in (None, MediaType.NO_CONTENT) and http_method not in _BODYLESS_METHODS:
+        plan.required_media = consumes
     return plan

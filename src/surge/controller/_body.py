@@ -12,7 +12,7 @@ from surge.exceptions.http import BadRequest, UnsupportedMediaType
 from surge.http.media_types import MediaType
 from surge.http.request import Request
 
-__all__ = ["BodyReader", "body_reader"]
+__all__ = ["BodyReader", "body_reader", "media_check"]
 
 BodyReader = Callable[[Request], Awaitable[Any]]
 """Reads, parses and validates the body of a request."""
@@ -26,18 +26,43 @@ def _media_matches(expected: str, actual: str) -> bool:
         return True
     if expected in _JSON_TYPES:
         return actual in _JSON_TYPES or (actual.startswith("application/") and actual.endswith("+json"))
+    if expected in _FORM_TYPES:
+        return actual in _FORM_TYPES
     return False
+
+
+def _announces_body(req: Request) -> bool:
+    length = req.header(b"content-length")
+    return (length is not None and length.strip() != "0") or req.header(b"transfer-encoding") is not None
+
+
+def media_check(media: str, *, required: bool) -> Callable[[Request], None]:
+    """The Content-Type check of an endpoint that consumes ``media`` (415 on a mismatch).
+
+    ``required``: a body sent without a Content-Type is refused too (``@consumes`` declared
+    it); a request that announces no body (no ``Content-Length``, or 0, and no
+    ``Transfer-Encoding``) passes, so an empty POST is the 422 of a missing body. Otherwise (a
+    body parameter with no ``@consumes``) a missing header is taken as ``media``.
+    """
+
+    def check(req: Request) -> None:
+        content_type = req.content_type
+        if content_type:
+            if not _media_matches(media, content_type):
+                raise UnsupportedMediaType(f"Expected Content-Type {media}, got {content_type}")
+        elif required and _announces_body(req):
+            raise UnsupportedMediaType(f"Expected Content-Type {media}, got none")
+
+    return check
 
 
 def _json_reader(body: BodyParam) -> BodyReader:
     adapter = body.adapter
-    media = body.media_type
+    check = media_check(body.media_type, required=body.declared)
     title = getattr(body.annotation, "__name__", body.name)
 
     async def read_json(req: Request) -> Any:
-        content_type = req.content_type
-        if content_type and not _media_matches(media, content_type):
-            raise UnsupportedMediaType(f"Expected Content-Type {media}, got {content_type}")
+        check(req)
         raw = await req.body()
         if not raw:
             # A ValidationError, like any other invalid body: the seed's @handles(ValidationError)
@@ -56,13 +81,11 @@ def _json_reader(body: BodyParam) -> BodyReader:
 
 def _form_reader(body: BodyParam) -> BodyReader:
     adapter = body.adapter
-    media = body.media_type
+    check = media_check(body.media_type, required=True)
     list_fields = body.list_fields
 
     async def read_form(req: Request) -> Any:
-        content_type = req.content_type
-        if content_type not in _FORM_TYPES:
-            raise UnsupportedMediaType(f"Expected Content-Type {media}, got {content_type or 'none'}")
+        check(req)
         form = await req.form()
         data = {key: (form.getlist(key) if key in list_fields else value) for key, value in form.items()}
         return adapter.validate_python(data)
@@ -72,13 +95,11 @@ def _form_reader(body: BodyParam) -> BodyReader:
 
 def _raw_reader(body: BodyParam) -> BodyReader:
     adapter = body.adapter
-    media = body.media_type
+    check = media_check(body.media_type, required=body.declared)
     as_text = adapter.json_schema().get("type") == "string"  # raw bodies are str or bytes parameters
 
     async def read_raw(req: Request) -> Any:
-        content_type = req.content_type
-        if content_type and content_type != media:
-            raise UnsupportedMediaType(f"Expected Content-Type {media}, got {content_type}")
+        check(req)
         raw = await req.body()
         return adapter.validate_python(raw.decode("utf-8") if as_text else raw)
 

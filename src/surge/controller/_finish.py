@@ -64,8 +64,9 @@ def _produces_check(logger: Logger, name: str, produces: str) -> Callable[[Respo
 
 
 def keeps_responses(spec: EndpointSpec, params: HandlerParams) -> bool:
-    """True when the finisher returns a handler's Response untouched (no ``@produces``, no ``Response[Model]``)."""
-    return spec.produces is None and params.response_model is None
+    """True when the finisher returns a handler's Response untouched (no ``@produces``, no default
+    status, no ``Response[Model]``)."""
+    return spec.produces is None and spec.status_code is None and params.response_model is None
 
 
 def finisher(logger: Logger, name: str, spec: EndpointSpec, params: HandlerParams) -> Finish:
@@ -83,8 +84,8 @@ def finisher(logger: Logger, name: str, spec: EndpointSpec, params: HandlerParam
             response = req.response
         else:
             response = req.response.json(result)
-            if default_status is not None:
-                response.status_code = default_status
+        if default_status is not None and response.status_code == 200:
+            response.status_code = default_status
         if check_produces is not None:
             check_produces(response)
         if adapter is not None and response.has_json and response.status_code < 400:

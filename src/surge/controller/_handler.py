@@ -20,9 +20,10 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from surge.controller._body import body_reader
+from surge.controller._body import body_reader, media_check
+from surge.controller._int64 import INT64_MAX, INT64_MIN, out_of_range
 from surge.controller.params import HandlerParams
 from surge.controller.spec import CallNext
 from surge.exceptions.http import UnprocessableEntity
@@ -46,6 +47,23 @@ def _query_reader(params: HandlerParams) -> Callable[[Request], BaseModel]:
         return model.model_validate(raw)
 
     return read_query
+
+
+def _route_validator(name: str, adapter: TypeAdapter[Any]) -> Callable[[Any], Any]:
+    """Validate one route value with the handler's annotation; errors name the parameter."""
+    validate = adapter.validate_python
+
+    def validate_route(value: Any) -> Any:
+        try:
+            return validate(value)
+        except ValidationError as exc:
+            errors: list[Any] = [
+                {key: error[key] for key in ("type", "input", "ctx") if key in error} | {"loc": (name, *error["loc"])}
+                for error in exc.errors(include_url=False)
+            ]
+            raise ValidationError.from_exception_data("path", errors) from None
+
+    return validate_route
 
 
 def _files_reader(params: HandlerParams) -> Callable[[Request], Any]:
@@ -103,14 +121,30 @@ class _Source:
         return local
 
 
+def _check_int64(src: _Source, name: str, local: str) -> None:
+    """An ``int`` route value outside 64 bits is a 422 naming the parameter (two comparisons)."""
+    reject = src.ref(out_of_range)
+    src.lines.append(f"    if not {INT64_MIN} <= {local} <= {INT64_MAX}: {reject}({name!r}, {local})")
+
+
 def _request_inputs(src: _Source, params: HandlerParams) -> None:
     """Route, query, body and files, in that order, as keyword arguments."""
-    if params.route:
+    if params.required_media is not None:  # @consumes with no body parameter to check it: 415 first
+        src.lines.append(f"    {src.ref(media_check(params.required_media, required=True))}(req)")
+    if params.route or params.route_int64:
         src.lines.append("    rp = req.route_parameters")
+    for name in params.route_int64:
+        if name not in params.route:
+            _check_int64(src, name, src.read(f"rp[{name!r}]"))
     for name in params.route:
         converter = params.route_converters.get(name)
-        value = f"rp[{name!r}]" if converter is None else f"{src.ref(converter.validate_python)}(rp[{name!r}])"
-        src.args.append(f"{name}={src.read(value)}")
+        if converter is None:
+            local = src.read(f"rp[{name!r}]")
+            if name in params.route_int64:
+                _check_int64(src, name, local)
+        else:
+            local = src.read(f"{src.ref(_route_validator(name, converter))}(rp[{name!r}])")
+        src.args.append(f"{name}={local}")
     if params.query_model is not None:
         query = src.read(f"{src.ref(_query_reader(params))}(req)")
         src.args.extend(f"{name}={query}.{name}" for name in params.query)

@@ -6,7 +6,10 @@ from typing import Any, Generic
 
 from typing_extensions import TypeVar
 
-__all__ = ["Controller"]
+__all__ = ["Controller", "T"]
+
+T = TypeVar("T", bound="Controller[Any]")
+"""A controller class (PyJolt's type variable of this module)."""
 
 _AppT = TypeVar("_AppT", default=Any)
 """The application class a controller serves: ``Controller[MyApp]`` types ``self.app`` as ``MyApp``.

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 from surge.controller.spec import ControllerSpec, Descriptor, EndpointSpec, controller_spec, endpoint_spec
 from surge.http.media_types import MediaType
 
+if TYPE_CHECKING:
+    from surge.http.response import Response
+
 __all__ = [
+    "AsyncMethod",
     "Descriptor",
+    "EndpointDecoratorFn",
+    "P",
+    "R",
     "after_request",
     "before_request",
     "consumes",
     "cors",
     "delete",
     "development",
+    "endpoint_decorator_factory",
     "get",
     "no_cors",
     "open_api_docs",
@@ -76,6 +84,41 @@ def _route(method: str) -> Callable[..., Callable[[_F], _F]]:
     return route
 
 
+P = ParamSpec("P")
+R = Any
+"""What an endpoint method returns (PyJolt's alias)."""
+
+AsyncMethod = Callable[..., Awaitable["Response"]]
+"""An endpoint method: an async method returning a Response (PyJolt's alias)."""
+
+
+class EndpointDecoratorFn(Protocol):
+    """What :func:`endpoint_decorator_factory` returns: ``(url_path, open_api_spec, tags, ...)`` -> a decorator."""
+
+    def __call__(
+        self, url_path: str = "/", open_api_spec: bool = True, tags: list[str] | None = None, **options: Any
+    ) -> Callable[[_F], _F]: ...
+
+
+def endpoint_decorator_factory(http_method: str) -> EndpointDecoratorFn:
+    """Build a route decorator like ``@get`` for ``http_method`` (``"OPTIONS"``, ``HttpMethod.POST``, ...).
+
+    The decorator takes ``@get``'s arguments (``url_path``, ``open_api_spec``, ``tags``, and
+    ``summary``, ``description``, ``operation_id``, ``status_code`` by keyword); ``"SOCKET"``
+    gives a websocket route, as ``@socket``.
+    """
+    method = str(http_method).upper()
+    if method in ("SOCKET", "WEBSOCKET"):
+
+        def websocket_route(
+            url_path: str = "/", open_api_spec: bool = True, tags: list[str] | None = None, **_: Any
+        ) -> Callable[[_F], _F]:
+            return socket(url_path)
+
+        return websocket_route
+    return _route(method)
+
+
 get = _route("GET")
 post = _route("POST")
 put = _route("PUT")
@@ -105,11 +148,18 @@ def consumes(media_type: MediaType | str) -> Callable[[_F], _F]:
     return decorator
 
 
-def produces(media_type: MediaType | str) -> Callable[[_F], _F]:
-    """Declare the response media type (set on the response when the handler did not)."""
+def produces(media_type: MediaType | str, status_code: int = 200) -> Callable[[_F], _F]:
+    """Declare the response media type (set on the response when the handler did not).
+
+    ``status_code`` (PyJolt's signature) is the endpoint's default status: a response the
+    handler left at 200 is sent with it, one given another status keeps that one.
+    """
 
     def decorator(func: _F) -> _F:
-        endpoint_spec(func).produces = str(media_type)
+        spec = endpoint_spec(func)
+        spec.produces = str(media_type)
+        if int(status_code) != 200:
+            spec.status_code = int(status_code)
         return func
 
     return decorator

@@ -10,7 +10,7 @@ import jinja2
 
 from surge.email.config import EmailClientConfig, SmtpSettings, smtp_settings
 from surge.email.exceptions import EmailSendError
-from surge.email.message import Recipients, build_message, html_to_text, recipients_list
+from surge.email.message import Recipients, build_message, check_header, html_to_text, recipients_list
 from surge.extension import BaseExtension, require
 
 if TYPE_CHECKING:
@@ -83,9 +83,12 @@ class EmailClient(BaseExtension[EmailClientConfig]):
         Raises:
             EmailSendError: the server was unreachable, refused the login, or refused a
                 recipient.
+            EmailHeaderError: a subject, address, name or file name holds a line break or
+                control character (answered 422 naming the field inside a request).
             ValueError: there is no recipient.
         """
         to, copies, blind = recipients_list(to_address), recipients_list(cc), recipients_list(bcc)
+        check_header("bcc", *blind)
         message = build_message(self.settings.sender_header, to, subject, body, html, attachments, copies, reply_to)
         await self.send_message(message, [*to, *copies, *blind])
 
@@ -138,6 +141,7 @@ class EmailClient(BaseExtension[EmailClientConfig]):
         settings = self.settings
         if not recipients:
             raise ValueError("An e-mail needs at least one recipient")
+        check_header("recipients", *recipients)  # the envelope: a CR/LF here would inject SMTP commands
         where = f"{settings.host}:{settings.port}"
         try:
             refused, _ = await aiosmtplib.send(

@@ -7,6 +7,8 @@ from email.utils import formataddr, parseaddr
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from surge.email.exceptions import EmailHeaderError
+from surge.email.message import check_header
 from surge.exceptions.config import ImproperlyConfigured
 
 __all__ = ["EmailClientConfig", "IMPLICIT_TLS_PORT", "SmtpSettings", "smtp_settings"]
@@ -60,6 +62,12 @@ def smtp_settings(config: EmailClientConfig, section: str) -> SmtpSettings:
         ImproperlyConfigured: no sender address can be found, or USERNAME and PASSWORD are
             not given together; the message names the key.
     """
+    try:
+        check_header("SENDER_NAME_OR_ADDRESS", config.SENDER_NAME_OR_ADDRESS, config.USERNAME)
+    except EmailHeaderError as exc:
+        raise ImproperlyConfigured(
+            f"{section}.SENDER_NAME_OR_ADDRESS and {section}.USERNAME must not contain line breaks or control characters"
+        ) from exc
     name, address = parseaddr(config.SENDER_NAME_OR_ADDRESS)
     if "@" not in address:
         name = config.SENDER_NAME_OR_ADDRESS.strip()

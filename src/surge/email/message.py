@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 from collections.abc import Iterable, Mapping
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from html.parser import HTMLParser
 
-__all__ = ["Recipients", "build_message", "html_to_text", "recipients_list"]
+from surge.email.exceptions import EmailHeaderError
+
+__all__ = ["Recipients", "build_message", "check_header", "html_to_text", "recipients_list"]
 
 Recipients = str | Iterable[str] | None
+
+# CR, LF, NUL and the other C0 controls (tab is plain folding whitespace), DEL, and every
+# character str.splitlines() breaks on (\x1c-\x1e, \x85, U+2028, U+2029): mail libraries
+# and servers split on some of them, which turns a value into extra header lines.
+_HEADER_BREAKING = re.compile("[\x00-\x08\x0a-\x1f\x7f\x85\u2028\u2029]")
+
+
+def check_header(field: str, *values: str | None) -> None:
+    """Refuse header values that could break out of their header line.
+
+    Raises:
+        EmailHeaderError: a value of ``field`` holds a line break or control character.
+    """
+    for value in values:
+        if value and _HEADER_BREAKING.search(value):
+            raise EmailHeaderError(field, value)
 
 
 def recipients_list(value: Recipients) -> list[str]:
@@ -37,9 +56,16 @@ def build_message(
 
     Raises:
         ValueError: there is no recipient.
+        EmailHeaderError: a header value holds a line break or control character.
     """
     if not to and not cc:
         raise ValueError("An e-mail needs at least one recipient")
+    check_header("sender", sender)
+    check_header("to_address", *to)
+    check_header("cc", *(cc or ()))
+    check_header("reply_to", reply_to)
+    check_header("subject", subject)
+    check_header("attachments", *(attachments or {}))
     message = EmailMessage()
     message["From"] = sender
     if to:

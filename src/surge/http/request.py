@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from http.cookies import SimpleCookie
 from typing import Any, Protocol
@@ -10,6 +12,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from surge.exceptions.http import BadRequest, PayloadTooLarge
+from surge.http._body_watch import BodyRead, raise_if_timed_out, reading_task, receive_by, start_read
 from surge.http._forms import parse_multipart, parse_urlencoded
 from surge.http.datastructures import MultiDict, State
 from surge.http.response import Response
@@ -20,15 +23,19 @@ __all__ = ["AFTER_RESPONSE", "Request", "RequestApp"]
 
 _UNSET: Any = object()
 
+_monotonic = time.monotonic
+
 AFTER_RESPONSE = "surge.after_response"
 """Scope key of the coroutine functions the app awaits once the response is sent."""
-
 
 class RequestApp(AppContext, Protocol):
     """What a request needs of its app (the application class satisfies it)."""
 
     @property
     def response_class(self) -> type[Response]: ...
+
+    @property
+    def body_timeout(self) -> float: ...
 
 
 class Request:
@@ -219,6 +226,9 @@ class Request:
     def _max_length(self) -> int:
         return self.app.max_content_length
 
+    def _start_read(self) -> BodyRead:
+        return start_read(self.app.body_timeout)
+
     async def stream(self) -> AsyncIterator[bytes]:
         """Yield the body in chunks as they arrive, enforcing ``MAX_CONTENT_LENGTH``.
 
@@ -233,10 +243,9 @@ class Request:
         if declared is not None:
             self._check_declared_length(declared, limit)
         received = 0
+        read = self._start_read()
         while True:
-            message = await self._receive()
-            if message["type"] == "http.disconnect":
-                raise BadRequest("Client disconnected before the body was read")
+            message = await receive_by(self._receive, read)
             chunk = message.get("body", b"")
             if chunk:
                 received += len(chunk)
@@ -251,6 +260,7 @@ class Request:
 
         Raises:
             PayloadTooLarge: the body is over ``MAX_CONTENT_LENGTH``.
+            BaseHttpException: 408, the body did not arrive within ``BODY_TIMEOUT``.
         """
         if self._body is None:
             # PERF: most bodies arrive in one message; skip the async generator for them.
@@ -258,29 +268,45 @@ class Request:
             declared = self.header("content-length")
             if declared is not None:
                 self._check_declared_length(declared, limit)
+            watch, task = reading_task()
+            reads = watch.reads
+            reads[task] = _monotonic() + self.app.body_timeout  # the whole read is timed
+            if watch.watcher is None:
+                watch.start()
+            try:
+                message = await self._receive()
+                if message["type"] == "http.disconnect":
+                    raise BadRequest("Client disconnected before the body was read")
+                body: bytes = message.get("body", b"")
+                if message.get("more_body", False):
+                    body = await self._read_rest(body, limit)
+                elif len(body) > limit:
+                    raise PayloadTooLarge(f"Request body is larger than the limit of {limit} bytes")
+            except asyncio.CancelledError:
+                raise_if_timed_out(watch, task)
+                raise
+            finally:
+                del reads[task]
+                if watch.expired:
+                    watch.expired.discard(task)
+            self._body = body
+        return self._body
+
+    async def _read_rest(self, first: bytes, limit: int) -> bytes:
+        """The messages after the first of a body that came in several."""
+        chunks = [first]
+        received = len(first)
+        while True:
             message = await self._receive()
             if message["type"] == "http.disconnect":
                 raise BadRequest("Client disconnected before the body was read")
-            body: bytes = message.get("body", b"")
-            if message.get("more_body", False):
-                chunks = [body]
-                received = len(body)
-                while True:
-                    message = await self._receive()
-                    if message["type"] == "http.disconnect":
-                        raise BadRequest("Client disconnected before the body was read")
-                    chunk = message.get("body", b"")
-                    received += len(chunk)
-                    if received > limit:
-                        raise PayloadTooLarge(f"Request body is larger than the limit of {limit} bytes")
-                    chunks.append(chunk)
-                    if not message.get("more_body", False):
-                        break
-                body = b"".join(chunks)
-            elif len(body) > limit:
+            chunk = message.get("body", b"")
+            received += len(chunk)
+            if received > limit:
                 raise PayloadTooLarge(f"Request body is larger than the limit of {limit} bytes")
-            self._body = body
-        return self._body
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
 
     @staticmethod
     def _check_declared_length(declared: str, limit: int) -> None:

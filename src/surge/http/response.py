@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import os
+import re
 import stat
 from collections.abc import AsyncIterable, Generator, Mapping
 from http.cookies import SimpleCookie
@@ -13,6 +14,7 @@ from urllib.parse import quote
 
 import anyio
 
+from surge.exceptions.http import BadRequest
 from surge.http.json_codec import dumps
 from surge.http.media_types import MediaType
 from surge.http.status import HttpStatus
@@ -32,6 +34,8 @@ _FILE_CHUNK = 64 * 1024
 _NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
 _MEDIA_TYPES: dict[str, bytes] = {}  # media type -> encoded header value (a handful of entries)
 _MEDIA_TYPES_MAX = 64
+_COOKIE_OCTETS = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Response(Generic[T]):
@@ -99,6 +103,8 @@ class Response(Generic[T]):
         cookie: SimpleCookie = SimpleCookie()
         cookie[cookie_name] = value
         morsel = cookie[cookie_name]
+        if _COOKIE_OCTETS.fullmatch(morsel.value):  # RFC 6265 values go out verbatim (unquoted), as PyJolt's
+            morsel.set(cookie_name, morsel.value, morsel.value)
         morsel["path"] = path
         if max_age is not None:
             morsel["max-age"] = str(max_age)
@@ -146,6 +152,8 @@ class Response(Generic[T]):
 
     def redirect(self, location: str, status_code: int | HttpStatus = HttpStatus.SEE_OTHER) -> Self:
         """Redirect the client to ``location`` (303 See Other by default)."""
+        if _CONTROL_CHARS.search(location):  # CR/LF would split the header: refuse, never send
+            raise BadRequest("Redirect target contains control characters")
         self.status_code = int(status_code)
         self.headers["location"] = location
         return self
@@ -268,6 +276,21 @@ class Response(Generic[T]):
     def json_data(self) -> Any:
         """The data given to :meth:`json` (``None`` when the body is not JSON)."""
         return None if self._json is _UNSET else self._json
+
+    def encode(self) -> bool:
+        """Encode pending JSON into ``body`` now; returns True when a template is still to render.
+
+        The app calls it before sending anything, so a value that cannot be encoded becomes an
+        error response instead of a broken one.
+
+        Raises:
+            TypeError: the JSON data cannot be encoded (an object JSON does not know, an int
+                over 64 bits).
+        """
+        if self._json is not _UNSET:
+            self.body = dumps(self._json)
+            self._json = _UNSET
+        return self._pending is not None
 
     def set_json_body(self, data: bytes) -> None:
         """Replace the pending JSON data with already-encoded JSON."""

@@ -1,17 +1,47 @@
-"""Uploaded files from multipart forms."""
+"""Uploaded files from multipart forms, and :func:`secure_filename` for the names clients send."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import unicodedata
 from tempfile import SpooledTemporaryFile
 from typing import IO
 
 import anyio.to_thread
 
-__all__ = ["UploadedFile"]
+from surge.exceptions.http import BadRequest
+
+__all__ = ["UploadedFile", "secure_filename"]
 
 _SPOOL_MAX_SIZE = 1024 * 1024
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+_WINDOWS_DEVICES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{kind}{n}" for kind in ("COM", "LPT") for n in range(1, 10)}
+)
+_MAX_NAME = 200  # bytes; file systems allow 255
+
+
+def secure_filename(filename: str) -> str:
+    """A version of a client-sent file name that is safe to join to a directory.
+
+    ASCII letters, digits, ``_``, ``.`` and ``-`` are kept (accents are stripped, path
+    separators and spaces become ``_``); leading dots and underscores are dropped, so ``..``,
+    ``.htaccess`` and ``../../etc/passwd`` cannot escape or hide; Windows device names get a
+    ``_`` prefix. The result may be empty (``".."``, ``"???"``): choose a name then.
+    """
+    name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    for separator in ("/", "\\", os.sep, os.altsep):
+        if separator:
+            name = name.replace(separator, " ")
+    name = _UNSAFE.sub("", "_".join(name.split())).strip("._")
+    if name.split(".", 1)[0].upper() in _WINDOWS_DEVICES:
+        name = f"_{name}"
+    if len(name) > _MAX_NAME:
+        stem, dot, extension = name.rpartition(".")
+        name = f"{stem[: _MAX_NAME - len(extension) - 1]}.{extension}" if dot and len(extension) < 20 else name[:_MAX_NAME]
+    return name
 
 
 class UploadedFile:
@@ -50,13 +80,34 @@ class UploadedFile:
         await anyio.to_thread.run_sync(self.file.seek, offset)
 
     async def save(self, destination: str | os.PathLike[str]) -> int:
-        """Copy the whole upload to ``destination``; returns the number of bytes written."""
+        """Copy the whole upload to ``destination``; returns the number of bytes written.
+
+        When ``destination`` is a directory, the file goes into it under
+        ``secure_filename(self.filename)`` (``"upload"`` when nothing of the name is usable),
+        so whatever name the client sent, it stays in that directory. A path ending with a
+        hostile client name (``..``, separators, NUL: ``folder / upload.filename``) is refused.
+
+        Raises:
+            BadRequest: the path ends with a hostile client name or cannot name a file: 400,
+                not a server error, and nothing is written.
+        """
+        name = self.filename
+        path = os.fspath(destination)
+        if name and path.endswith(name) and (name in (".", "..") or any(c in name for c in "/\\\x00")):
+            raise BadRequest("The uploaded file's name cannot be used to save it")
 
         def _copy() -> int:
+            nonlocal path
+            if os.path.isdir(path):
+                path = os.path.join(path, secure_filename(self.filename) or "upload")
             self.file.seek(0)
-            with open(destination, "wb") as target:
-                shutil.copyfileobj(self.file, target)
-            self.file.seek(0)
+            try:
+                with open(path, "wb") as target:
+                    shutil.copyfileobj(self.file, target)
+            except (ValueError, IsADirectoryError):
+                raise BadRequest("The uploaded file's name cannot be used to save it") from None
+            finally:
+                self.file.seek(0)
             return self.size
 
         return await anyio.to_thread.run_sync(_copy)

@@ -29,6 +29,7 @@ __all__ = [
     "is_file_sink",
     "resolve_sink",
     "sink_options",
+    "wants_colour",
 ]
 
 DEFAULT_FORMAT = (
@@ -119,6 +120,25 @@ def is_file_sink(sink: Sink | None) -> bool:
     return isinstance(sink, str | os.PathLike)
 
 
+def wants_colour(colorize: bool | None, sink: Sink) -> bool:
+    """Whether a sink gets ANSI colours: only a terminal does.
+
+    ``COLORIZE`` (true by default, as the seed says) means "colour on a terminal": escape codes
+    in a file, a pipe, a container log or a callable sink corrupt what reads them. ``NO_COLOR``
+    in the environment turns colours off everywhere; ``FORCE_COLOR`` forces them on for
+    streams and callables (a CI log viewer that renders them), never for files.
+    """
+    if colorize is False or os.environ.get("NO_COLOR") or is_file_sink(sink):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(sink, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except (OSError, ValueError):  # a closed or detached stream
+        return False
+
+
 def sink_options(config: LoggerConfig, fmt: Format, log_filter: Filter, sink: Sink) -> dict[str, Any]:
     """Keyword arguments for ``loguru.logger.add(sink, ...)`` from a validated section."""
     options: dict[str, Any] = {  # loguru takes a different type per option
@@ -131,9 +151,8 @@ def sink_options(config: LoggerConfig, fmt: Format, log_filter: Filter, sink: Si
         "colorize": config.COLORIZE,
         "serialize": config.SERIALIZE,
     }
+    options["colorize"] = wants_colour(config.COLORIZE, sink)
     if is_file_sink(sink):
-        if options["colorize"] is None:
-            options["colorize"] = False  # ANSI escapes in a log file help nobody
         options.update(delay=config.DELAY, encoding=config.ENCODING, mode=config.MODE)
         for key, value in (
             ("rotation", config.ROTATION),

@@ -2,5 +2,6 @@
 
 from surge.middleware.base import MiddlewareBase
 from surge.middleware.cors import CorsPolicy
+from surge.middleware.factory import AppCallableType, MiddlewareFactory
 
-__all__ = ["CorsPolicy", "MiddlewareBase"]
+__all__ = ["AppCallableType", "CorsPolicy", "MiddlewareBase", "MiddlewareFactory"]

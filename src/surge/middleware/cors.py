@@ -20,8 +20,9 @@ __all__ = ["CorsPolicy", "cors_endpoint", "preflight_response"]
 class CorsPolicy:
     """One CORS policy.
 
-    With ``allow_origins=["*"]`` and credentials allowed, the request's origin is echoed back
-    (with ``Vary: Origin``) instead of ``*``: browsers reject ``*`` together with credentials.
+    ``*`` answers ``Access-Control-Allow-Origin: *`` and never allows credentials, whatever
+    ``allow_credentials`` says: echoing any origin with credentials would let every site read
+    a logged-in user's responses. Credentials go only to origins listed by name.
     """
 
     allow_origins: tuple[str, ...] = ("*",)
@@ -54,18 +55,18 @@ class CorsPolicy:
         """True when ``origin`` may make requests."""
         return "*" in self.allow_origins or origin in self.allow_origins
 
-    def _allow_origin_value(self, origin: str) -> str:
-        if "*" in self.allow_origins and not self.allow_credentials:
-            return "*"
-        return origin
-
     def response_headers(self, origin: str) -> dict[str, str]:
         """Headers added to an actual (non-preflight) response for an allowed ``origin``."""
-        headers = {"Access-Control-Allow-Origin": self._allow_origin_value(origin)}
-        if headers["Access-Control-Allow-Origin"] != "*":
-            headers["Vary"] = "Origin"
-        if self.allow_credentials:
-            headers["Access-Control-Allow-Credentials"] = "true"
+        headers: dict[str, str]
+        if origin in self.allow_origins:
+            headers = {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+            if self.allow_credentials:
+                headers["Access-Control-Allow-Credentials"] = "true"
+        else:
+            headers = {"Access-Control-Allow-Origin": "*"}
+            if len(self.allow_origins) > 1:
+                # named origins get other headers: caches must key on Origin
+                headers["Vary"] = "Origin"
         if self.expose_headers:
             headers["Access-Control-Expose-Headers"] = ", ".join(self.expose_headers)
         return headers
@@ -130,10 +131,19 @@ def cors_endpoint(
 def preflight_response(
     response: Response, policy: CorsPolicy, origin: str, method: str, requested_headers: str | None
 ) -> Response:
-    """Answer a CORS preflight: 204 with the policy's headers, or 403 saying what is refused."""
+    """Answer a CORS preflight: 204 with the policy's headers, or the refusal.
+
+    A refused origin or header is 403; a method outside the policy is 405 with ``Allow``
+    (the seed's "CORS responses").
+    """
     if not policy.origin_allowed(origin):
         return response.json({"status": "error", "message": f"Origin {origin} is not allowed"}).status(403)
-    if method not in policy.allow_methods or not policy.headers_allowed(requested_headers):
-        return response.json({"status": "error", "message": f"CORS preflight for {method} refused"}).status(403)
+    if method not in policy.allow_methods and not (method == "HEAD" and "GET" in policy.allow_methods):
+        response.headers["Allow"] = ", ".join(policy.allow_methods)
+        message = f"Method {method} is not allowed by CORS"
+        return response.json({"status": "error", "message": message}).status(405)
+    if not policy.headers_allowed(requested_headers):
+        message = f"CORS preflight for {method} refused: headers {requested_headers} not allowed"
+        return response.json({"status": "error", "message": message}).status(403)
     response.headers.update(policy.preflight_headers(origin, requested_headers))
     return response.no_content()

@@ -2,9 +2,10 @@
 
 from surge.openapi.controller import OpenApiController, openapi_enabled, register_openapi
 from surge.openapi.generator import OPENAPI_VERSION, build_openapi, openapi_path
-from surge.openapi.roles import SecuritySchemeProvider
+from surge.openapi.roles import ErrorResponsesProvider, SecuritySchemeProvider
 
 __all__ = [
+    "ErrorResponsesProvider",
     "OPENAPI_VERSION",
     "OpenApiController",
     "SecuritySchemeProvider",

@@ -21,6 +21,7 @@ from surge.controller.params import HandlerParams
 from surge.controller.spec import EndpointInfo
 from surge.di import RequestParameter, request_parameters
 from surge.http.media_types import MediaType
+from surge.openapi._errors import ERROR_SCHEMA, VALIDATION_ERROR_SCHEMA, add_error_responses, error_statuses
 from surge.openapi._schemas import Mode, SchemaRegistry
 from surge.openapi.roles import SecuritySchemeProvider
 from surge.types import ConfigContext
@@ -34,29 +35,6 @@ OPENAPI_VERSION = "3.1.0"
 _HTTP_METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"})
 _FORM_TYPES = frozenset({MediaType.MULTIPART_FORM_DATA.value, MediaType.APPLICATION_X_WWW_FORM_URLENCODED.value})
 _EMPTY = inspect.Parameter.empty
-_VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "title": "ValidationErrorResponse",
-    "properties": {
-        "status": {"type": "string"},
-        "message": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
-                    "msg": {"type": "string"},
-                    "type": {"type": "string"},
-                },
-                "required": ["loc", "msg", "type"],
-            },
-        },
-    },
-    "required": ["status", "message", "errors"],
-}
-
-
 class OpenAPISource(ConfigContext, Protocol):
     """What the generator reads from the app: its routes, extensions and config."""
 
@@ -110,8 +88,11 @@ def _merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
 class _Operation:
     """One operation: registers its annotations first, renders after schemas are resolved."""
 
-    def __init__(self, route: Route, info: EndpointInfo, params: HandlerParams, registry: SchemaRegistry) -> None:
+    def __init__(
+        self, route: Route, info: EndpointInfo, params: HandlerParams, registry: SchemaRegistry, extensions: list[object]
+    ) -> None:
         self.route = route
+        self.extensions = extensions
         self.info = info
         self.path = openapi_path(route)
         self.method = route.method.lower()
@@ -136,7 +117,7 @@ class _Operation:
     def _key(self, annotation: object, mode: Mode = "validation") -> tuple[int, Mode]:
         return self._registry.add(annotation, mode)
 
-    def render(self, operation_id: str, validation_ref: str) -> dict[str, Any]:
+    def render(self, operation_id: str, refs: tuple[str, str]) -> dict[str, Any]:
         spec = self.info.spec
         cspec = self.info.controller_spec
         schema = self._registry.schema
@@ -162,7 +143,7 @@ class _Operation:
         body = self._request_body()
         if body is not None:
             operation["requestBody"] = body
-        operation["responses"] = self._responses(validation_ref)
+        operation["responses"] = self._responses(*refs)
         security = spec.extra.get("security", cspec.extra.get("security"))
         if security is not None:
             operation["security"] = list(security)
@@ -227,7 +208,7 @@ class _Operation:
         content: dict[str, Any] = {media: {} if schema is None else {"schema": schema}}
         return {"required": schema is not None, "content": content}
 
-    def _responses(self, validation_ref: str) -> dict[str, Any]:
+    def _responses(self, error_ref: str, validation_ref: str) -> dict[str, Any]:
         spec = self.info.spec
         status = int(spec.status_code or 200)
         success: dict[str, Any] = {"description": _phrase(status)}
@@ -243,21 +224,22 @@ class _Operation:
             entry: dict[str, Any] = {"description": descriptor.description or _phrase(code)}
             if key is not None:
                 entry["content"] = {str(descriptor.media_type): {"schema": self._registry.schema(key)}}
+            elif code >= 400 and str(descriptor.media_type) != MediaType.APPLICATION_JSON.value:
+                entry["content"] = {str(descriptor.media_type): {}}
             responses[str(code)] = entry
         params = self.params
-        validated = params.body is not None or params.query or params.files or self.dependency_params
-        if validated and "422" not in responses:
-            responses["422"] = {
-                "description": "Validation error",
-                "content": {MediaType.APPLICATION_JSON.value: {"schema": {"$ref": validation_ref}}},
-            }
+        validated = bool(params.body is not None or params.query or params.files or self.dependency_params)
+        statuses = error_statuses(self.route, self.info, params, validated=validated, extensions=self.extensions)
+        add_error_responses(responses, statuses, error_ref=error_ref, validation_ref=validation_ref)
         return responses
 
 
-def _refers(response: object, ref: str) -> bool:
+def _refers(response: object, refs: set[str]) -> bool:
+    """True when ``response`` (or an ``anyOf`` in it) refers to one of ``refs``."""
     if not isinstance(response, dict):
         return False
-    return any(media.get("schema") == {"$ref": ref} for media in response.get("content", {}).values())
+    text = orjson.dumps(response.get("content", {})).decode()
+    return any(f'"$ref":"{ref}"' in text for ref in refs)
 
 
 def _documented(app: OpenAPISource, route: Route) -> bool:
@@ -292,12 +274,13 @@ def _operations(app: OpenAPISource, registry: SchemaRegistry) -> list[_Operation
     routes = app.router.routes
     if any(isinstance(route.info, EndpointInfo) and route.info.params is None for route in routes):
         app.compile()  # handler parameters are analysed when the app compiles
+    extensions = list({id(extension): extension for extension in app.extensions.values()}.values())
     operations = []
     for route in routes:
         if _documented(app, route):
             info: EndpointInfo = route.info
             assert info.params is not None  # _documented checked it
-            operations.append(_Operation(route, info, info.params, registry))
+            operations.append(_Operation(route, info, info.params, registry, extensions))
     return operations
 
 
@@ -305,11 +288,13 @@ def _operations(app: OpenAPISource, registry: SchemaRegistry) -> list[_Operation
 class _Paths:
     """The ``paths`` and ``tags`` sections, filled one rendered operation at a time."""
 
+    error_ref: str
     validation_ref: str
     paths: dict[str, dict[str, Any]] = field(default_factory=dict)
     tags: dict[str, dict[str, Any]] = field(default_factory=dict)
     used_ids: set[str] = field(default_factory=set)
     used_security: set[str] = field(default_factory=set)
+    needs_error: bool = False
     needs_validation: bool = False
 
     def operation_id(self, operation: _Operation) -> str:
@@ -326,9 +311,11 @@ class _Paths:
         return operation_id
 
     def add(self, operation: _Operation) -> None:
-        rendered = operation.render(self.operation_id(operation), self.validation_ref)
+        rendered = operation.render(self.operation_id(operation), (self.error_ref, self.validation_ref))
         self.paths.setdefault(operation.path, {})[operation.method] = rendered
-        self.needs_validation = self.needs_validation or _refers(rendered["responses"].get("422"), self.validation_ref)
+        for response in rendered["responses"].values():
+            self.needs_error = self.needs_error or _refers(response, {self.error_ref})
+            self.needs_validation = self.needs_validation or _refers(response, {self.validation_ref})
         for requirement in rendered.get("security", []):
             self.used_security.update(requirement)
         for tag in rendered["tags"]:
@@ -356,14 +343,16 @@ def build_openapi(app: OpenAPISource) -> dict[str, Any]:
     operations = _operations(app, registry)
     registry.resolve()
     components = dict(registry.components)
-    validation_name = "ValidationErrorResponse"
-    if validation_name in components:
-        validation_name = "SurgeValidationErrorResponse"
-    sections = _Paths(f"#/components/schemas/{validation_name}")
+    error_name, validation_name = (
+        f"Surge{name}" if name in components else name for name in ("ErrorResponse", "ValidationErrorResponse")
+    )
+    sections = _Paths(f"#/components/schemas/{error_name}", f"#/components/schemas/{validation_name}")
     for operation in operations:
         sections.add(operation)
+    if sections.needs_error:
+        components[error_name] = ERROR_SCHEMA
     if sections.needs_validation:
-        components[validation_name] = _VALIDATION_ERROR_SCHEMA
+        components[validation_name] = VALIDATION_ERROR_SCHEMA
     document: dict[str, Any] = {
         "openapi": OPENAPI_VERSION,
         "info": {

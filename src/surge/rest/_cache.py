@@ -14,6 +14,7 @@ import uuid
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlencode
 
+from surge.caching.keys import normalize_host
 from surge.caching.payload import from_payload, to_payload
 
 if TYPE_CHECKING:
@@ -59,10 +60,14 @@ class ResponseCache:
         return generation
 
     async def key(self, resource: str, request: Request, user: str | None) -> str:
-        """The entry key of a GET of ``resource`` (query order does not matter)."""
+        """The entry key of a GET of ``resource`` (query order does not matter).
+
+        The Host is part of it: a forged Host must not fill the entry other clients get.
+        """
         generation = await self._generation(resource)
         query = urlencode(sorted(parse_qsl(request.query_string, keep_blank_values=True)))
-        return f"surge:rest:{resource}:{generation}:{request.path}?{query}:{user or ''}"
+        host = normalize_host(request.header(b"host"))
+        return f"surge:rest:{resource}:{generation}:{host}{request.path}?{query}:{user or ''}"
 
     async def lookup(self, key: str, request: Request) -> Response | None:
         """The cached response under ``key``, rebuilt for ``request``, or None."""

@@ -83,7 +83,7 @@ class Router:
                 self._static[entry.rule.rule] = entry
             else:
                 self._dynamic.append(entry)
-                self._dynamic.sort(key=lambda e: e.rule.static_weight)
+                self._dynamic.sort(key=lambda e: e.rule.sort_key)  # stable: ties keep registration order
         method = method.upper()
         if method in entry.methods:
             other = entry.methods[method].name
@@ -95,39 +95,59 @@ class Router:
         return route
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, Any]]:
-        """Find the route for ``method`` and ``path``.
+        """Find the route for ``method`` and ``path``, in Werkzeug's rule order.
 
-        HEAD falls back to GET. Raises:
+        A static path is one dict lookup; parameterized rules are tried in
+        :attr:`Rule.sort_key` order. A rule that matches the path but not the method lets the
+        next matching rule answer (as Werkzeug does); HEAD falls back to GET. Raises:
             NotFound: no rule matches the path.
-            MethodNotAllowed: a rule matches, but not for this method (carries ``Allow``).
+            MethodNotAllowed: rules match, but none for this method (carries ``Allow``).
         """
         if not self.strict_slashes and len(path) > 1 and path[-1] == "/":
             path = path.rstrip("/") or "/"
         entry = self._static.get(path)
-        params: dict[str, Any] | None = {}
-        if entry is None:
-            for candidate in self._dynamic:
-                params = candidate.rule.match(path)
-                if params is not None:
+        if entry is not None:
+            route = entry.methods.get(method)
+            if route is not None:
+                return route, {}
+        for candidate in self._dynamic:
+            params = candidate.rule.match(path)
+            if params is not None:
+                route = candidate.methods.get(method)
+                if route is not None:
+                    return route, params
+                if entry is None:
                     entry = candidate
-                    break
-            else:
-                raise NotFound(f"No route for {path}")
-        route = entry.methods.get(method)
-        if route is None:
-            if method == "HEAD":
+        if entry is None:
+            raise NotFound("Endpoint not found")  # PyJolt's words; the path is not echoed back
+        return self._other_method(method, path, entry)
+
+    def _other_method(self, method: str, path: str, first: _PathEntry) -> tuple[Route, dict[str, Any]]:
+        """HEAD answered by GET, else 405 listing the methods of every rule matching ``path``."""
+        matching = [first, *(e for e in self._dynamic if e is not first and e.rule.match(path) is not None)]
+        if method == "HEAD":
+            for entry in matching:
                 route = entry.methods.get("GET")
-            if route is None:
-                raise PathMethodNotAllowed(entry.methods, self.allowed_methods(entry))
-        return route, params  # type: ignore[return-value]
+                if route is not None:
+                    return route, ({} if entry.rule.is_static else entry.rule.match(path) or {})
+        routes: dict[str, Route] = {}
+        allowed: set[str] = set()
+        for entry in matching:
+            for name, route in entry.methods.items():
+                routes.setdefault(name, route)
+            allowed.update(self.allowed_methods(entry))
+        raise PathMethodNotAllowed(routes, sorted(allowed))
 
     def allowed_methods_for(self, path: str) -> list[str] | None:
         """Methods allowed on ``path`` (None when no rule matches)."""
         path = self._normalize(path)
-        entry = self._static.get(path)
-        if entry is None:
-            entry = next((e for e in self._dynamic if e.rule.match(path) is not None), None)
-        return None if entry is None else self.allowed_methods(entry)
+        static = self._static.get(path)
+        matching = [e for e in self._dynamic if e.rule.match(path) is not None]
+        if static is not None:
+            matching.insert(0, static)
+        if not matching:
+            return None
+        return sorted({method for entry in matching for method in self.allowed_methods(entry)})
 
     @staticmethod
     def allowed_methods(entry: _PathEntry) -> list[str]:

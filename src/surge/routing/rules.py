@@ -14,28 +14,44 @@ from urllib.parse import quote, urlencode
 
 from surge.exceptions.config import ImproperlyConfigured
 
-__all__ = ["CONVERTERS", "Converter", "Rule", "join_paths", "parse_rule"]
+__all__ = ["CONVERTERS", "Converter", "Rule", "RuleKey", "join_paths", "parse_rule"]
+
+RuleKey = tuple[tuple[Any, ...], ...]
+"""A rule's matching order: one key per ``/``-separated part, compared part by part."""
 
 
 @dataclass(frozen=True, slots=True)
 class Converter:
-    """How one ``<kind:name>`` segment matches, converts and is rebuilt."""
+    """How one ``<kind:name>`` segment matches, converts and is rebuilt.
+
+    ``weight`` orders converters competing for the same segment (lower first: numbers 50,
+    strings and UUIDs 100, paths 200, as Werkzeug); a ``final`` converter may match slashes,
+    so it takes the rest of the path.
+    """
 
     regex: str
     to_python: Callable[[str], Any]
     to_url: Callable[[Any], str]
     python_type: type
+    weight: int = 100
+    final: bool = False
 
 
 def _float(value: str) -> float:
     return float(value)
 
 
+# Control characters (NUL, CR, LF, ...) never match a converter: such a path is a 404,
+# never a value that reaches a handler or the filesystem.
+_TEXT = r"[^/\x00-\x1f\x7f]"
+
 CONVERTERS: dict[str, Converter] = {
-    "string": Converter(r"[^/]+", str, lambda v: quote(str(v), safe=""), str),
-    "int": Converter(r"\d+", int, lambda v: str(int(v)), int),
-    "float": Converter(r"-?\d+(?:\.\d+)?", _float, lambda v: repr(float(v)), float),
-    "path": Converter(r"[^/].*?", str, lambda v: quote(str(v), safe="/"), str),
+    "string": Converter(_TEXT + "+", str, lambda v: quote(str(v), safe=""), str),
+    "int": Converter(r"\d+", int, lambda v: str(int(v)), int, weight=50),
+    "float": Converter(r"-?\d+(?:\.\d+)?", _float, lambda v: repr(float(v)), float, weight=51),
+    "path": Converter(
+        _TEXT + r"[^\x00-\x1f\x7f]*?", str, lambda v: quote(str(v), safe="/"), str, weight=200, final=True
+    ),
     "uuid": Converter(
         r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
         uuid.UUID,
@@ -64,11 +80,39 @@ class Rule:
         return not self.params
 
     @property
-    def static_weight(self) -> tuple[int, int, int]:
-        """Sort key: more literal text first, ``path`` converters last."""
-        has_path = any(conv is CONVERTERS["path"] for conv in self.params.values())
-        literal = sum(len(part) for part in self.parts if isinstance(part, str))
-        return (1 if has_path else 0, -literal, -len(self.parts))
+    def sort_key(self) -> RuleKey:
+        """Werkzeug's matching order: the first rule (in key order) that matches a path wins.
+
+        Part by part (``/``-separated), a static part beats a part with converters; among
+        those, more static pieces, then longer static text, then more converters, then lighter
+        converters (``int`` before ``string`` before ``path``) come first. A ``path``
+        converter's part runs to the end of the rule.
+        """
+        keys: list[tuple[Any, ...]] = []
+        static_weights: list[tuple[int, int]] = []
+        argument_weights: list[int] = []
+        final = False
+
+        def close() -> None:
+            if argument_weights:
+                keys.append((1, -len(static_weights), list(static_weights), -len(argument_weights), list(argument_weights)))
+            else:
+                keys.append((0,))
+            static_weights.clear()
+            argument_weights.clear()
+
+        for part in self.parts:
+            if not isinstance(part, str):
+                argument_weights.append(part[1].weight)
+                final = final or part[1].final
+                continue
+            for index, piece in enumerate(part.split("/")):
+                if index and not final:
+                    close()
+                if piece:
+                    static_weights.append((len(static_weights), -len(piece)))
+        close()
+        return tuple(keys)
 
     def match(self, path: str) -> dict[str, Any] | None:
         """Return converted parameters when ``path`` matches, else None (also on a bad value)."""

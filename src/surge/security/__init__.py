@@ -1,5 +1,6 @@
 """Web security: sessions, CSRF, flash messages, one-time tokens, TOTP, rate limits, headers, hosts."""
 
+from surge.http.uploads import secure_filename
 from surge.security._context import current_request
 from surge.security.csrf import (
     CSRF,
@@ -23,9 +24,10 @@ from surge.security.otp import (
     verify_totp_once,
 )
 from surge.security.rate_limit import RateLimiter, RateLimitExceeded, rate_limit
-from surge.security.session import Session
+from surge.security.redirects import login_redirect_target, safe_redirect_target, url_is_safe
+from surge.security.session import Session, UnavailableSession
 from surge.security.sessions import Sessions
-from surge.security.stores import MemoryStore, RedisStore, SecurityStore
+from surge.security.stores import MemoryStore, RedisStore, SecurityStore, StoreUnavailable
 from surge.security.tokens import OneTimeTokens
 
 __all__ = [
@@ -44,6 +46,8 @@ __all__ = [
     "SecurityStore",
     "Session",
     "Sessions",
+    "StoreUnavailable",
+    "UnavailableSession",
     "csrf_exempt",
     "csrf_input",
     "csrf_token",
@@ -51,11 +55,15 @@ __all__ = [
     "flash",
     "generate_totp_secret",
     "get_flashed_messages",
+    "login_redirect_target",
     "parse_limit",
     "rate_limit",
     "rotate_csrf_token",
+    "safe_redirect_target",
+    "secure_filename",
     "totp_now",
     "totp_provisioning_uri",
+    "url_is_safe",
     "verify_csrf_token",
     "verify_totp",
     "verify_totp_once",

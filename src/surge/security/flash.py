@@ -47,10 +47,25 @@ def get_flashed_messages(
     if messages is None:
         session = request.session
         raw = session.pop(FLASH_SESSION_KEY) if FLASH_SESSION_KEY in session else []
-        messages = [(str(category), str(message)) for category, message in raw]
+        messages = _well_formed(raw)
         state[_STATE_KEY] = messages
     wanted = set(category_filter)
     selected = [item for item in messages if not wanted or item[0] in wanted]
     if with_categories:
         return selected
     return [message for _, message in selected]
+
+
+def _well_formed(raw: object) -> list[tuple[str, str]]:
+    """The ``[category, message]`` pairs of a stored queue; anything else in it is dropped.
+
+    A session can hold whatever a client with the signing key (or a bug) put there: reading
+    it must never fail the page.
+    """
+    if not isinstance(raw, list):
+        return []
+    return [
+        (str(item[0]), str(item[1]))
+        for item in raw
+        if isinstance(item, (list, tuple)) and len(item) == 2
+    ]

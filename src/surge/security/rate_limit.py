@@ -20,6 +20,7 @@ from surge.exceptions.http import TooManyRequests
 from surge.extension import BaseExtension, find_extension
 from surge.http.response import Response
 from surge.middleware.base import MiddlewareBase
+from surge.openapi.roles import ErrorResponsesProvider
 from surge.roles import MiddlewareProvider
 from surge.security.limits import Limit, parse_limit
 from surge.security.stores import SecurityStore, create_store
@@ -206,7 +207,7 @@ class RateLimiter(BaseExtension[RateLimiterConfig], MiddlewareProvider):
         await self.store.close()
 
 
-class _RateLimitStep:
+class _RateLimitStep(ErrorResponsesProvider):
     """The endpoint wrapper behind ``@rate_limit``."""
 
     __slots__ = ("key", "limits", "scope", "where")
@@ -218,6 +219,10 @@ class _RateLimitStep:
         self.key = key
         self.scope = scope
         self.where = where
+
+    def openapi_responses(self, method: str) -> Mapping[int, str]:
+        """429 once a limit is reached (503 while a shared store cannot be reached)."""
+        return {429: "Too many requests", 503: "Rate limit store unavailable"}
 
     def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
         """Bind to the app's RateLimiter (once, at startup).

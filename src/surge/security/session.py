@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any
+from typing import Any, NoReturn
 
-__all__ = ["Session", "new_session_id"]
+from surge.security.stores import StoreUnavailable
+
+__all__ = ["Session", "UnavailableSession", "new_session_id"]
 
 
 def new_session_id() -> str:
@@ -131,3 +133,25 @@ class Session(dict[str, Any]):
 
     def __repr__(self) -> str:
         return f"<Session {dict(self)!r}>"
+
+
+def _unavailable(*args: Any, **kwargs: Any) -> NoReturn:
+    raise StoreUnavailable("Session store unavailable, try again shortly")
+
+
+class UnavailableSession(Session):
+    """Stands in for a session the store could not load (Redis down).
+
+    A handler that never uses the session is served as usual; any use of it (reading,
+    writing, ``req.user`` from the session, a CSRF check, flashed messages) answers 503 with
+    ``Retry-After``. Nothing is saved for it.
+    """
+
+    __slots__ = ()
+
+    __getitem__ = __setitem__ = __delitem__ = __contains__ = __iter__ = __len__ = __ior__ = _unavailable
+    get = set = pop = popitem = setdefault = update = clear = keys = values = items = copy = _unavailable
+    touch = set_expiry = rotate = invalidate = regenerate = expire = _unavailable
+
+    def __repr__(self) -> str:
+        return "<Session (store unavailable)>"

@@ -13,9 +13,9 @@ from surge.middleware.base import MiddlewareBase
 from surge.roles import MiddlewareProvider
 from surge.security._context import request_var
 from surge.security.flash import get_flashed_messages
-from surge.security.session import Session
+from surge.security.session import Session, UnavailableSession
 from surge.security.session_backends import CookieSessionBackend, SessionBackend, StoreSessionBackend
-from surge.security.stores import create_store
+from surge.security.stores import StoreUnavailable, create_store
 from surge.templating import TemplateContextProvider
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ class Sessions(BaseExtension[SessionsConfig], MiddlewareProvider, TemplateContex
         if config.BACKEND == "cookie":
             self._backend = CookieSessionBackend(secret, config.LIFETIME)
         else:
-            store = create_store(self.configs_name, config.BACKEND, config.REDIS_URL, config.KEY_PREFIX)
+            store = create_store(self.configs_name, config.BACKEND, config.REDIS_URL, config.KEY_PREFIX, app.logger)
             self._backend = StoreSessionBackend(secret, config.LIFETIME, store)
 
     def middleware(self) -> Sequence[MiddlewareBase]:
@@ -116,11 +116,19 @@ class Sessions(BaseExtension[SessionsConfig], MiddlewareProvider, TemplateContex
         return self._backend
 
     async def load(self, req: Request) -> Session:
-        """The session of ``req``, loaded once (websocket handlers call this themselves)."""
+        """The session of ``req``, loaded once (websocket handlers call this themselves).
+
+        When the store is down, the session is an :class:`UnavailableSession`: only requests
+        that use it answer 503.
+        """
         session = req.session_data
         if isinstance(session, Session):
             return session
-        session = await self.backend.load(req.cookies.get(self.config.COOKIE_NAME))
+        try:
+            session = await self.backend.load(req.cookies.get(self.config.COOKIE_NAME))
+        except StoreUnavailable:
+            session = req.session_data = UnavailableSession()
+            return session
         if self.config.REFRESH_EACH_REQUEST and not session.new:
             session.touch()
         req.session_data = session
@@ -129,7 +137,7 @@ class Sessions(BaseExtension[SessionsConfig], MiddlewareProvider, TemplateContex
     async def commit(self, session: Session, response: Response) -> None:
         """Save or delete ``session`` as it requires, and set or clear the cookie on ``response``."""
         config = self.config
-        if not (session.modified or session.touched):
+        if not (session.modified or session.touched) or isinstance(session, UnavailableSession):
             return
         if not session:
             if not session.new or session.rotated_from is not None:  # it existed: forget it

@@ -2,18 +2,83 @@
 
 The memory store is for one process (tests, development); every process behind a load
 balancer must share a Redis store, or sessions and limits differ from process to process.
+When Redis cannot be reached, store calls raise :class:`StoreUnavailable` (503 with
+``Retry-After``); the outage is logged once when it starts and once when it ends.
 """
 
 from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from surge.exceptions.config import ImproperlyConfigured
+from surge.exceptions.http import BaseHttpException
 from surge.extension import require
+from surge.http.status import HttpStatus
 
-__all__ = ["MemoryStore", "RedisStore", "SecurityStore", "create_store"]
+if TYPE_CHECKING:
+    from loguru import Logger
+
+__all__ = ["MemoryStore", "RedisStore", "SecurityStore", "StoreOutage", "StoreUnavailable", "create_store"]
+
+_T = TypeVar("_T")
+
+_RETRY_AFTER = 5
+"""Seconds a client is told to wait (``Retry-After``) while the store is unreachable."""
+
+
+class StoreUnavailable(BaseHttpException):
+    """The shared store (Redis) cannot be reached: 503 with ``Retry-After``, never a 500."""
+
+    status_code = HttpStatus.SERVICE_UNAVAILABLE
+    default_message = "Service temporarily unavailable, try again shortly"
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, headers={"Retry-After": str(_RETRY_AFTER)})
+
+
+class StoreOutage:
+    """Whether a store is down: logs once when an outage starts and once when it ends.
+
+    During an outage, calls fail at once for ``probe_interval`` seconds after each failed
+    try, so a dead server does not make every request wait for a connection timeout.
+    """
+
+    def __init__(self, name: str, logger: Logger | None, probe_interval: float = 1.0) -> None:
+        self.name = name
+        self.logger = logger
+        self.probe_interval = probe_interval
+        self.since: float | None = None  # monotonic start of the current outage
+        self._next_probe = 0.0
+
+    def check(self) -> None:
+        """Fail fast while the last failed try is recent.
+
+        Raises:
+            StoreUnavailable: the store is down and it is not time to try again.
+        """
+        if self.since is not None and time.monotonic() < self._next_probe:
+            raise StoreUnavailable()
+
+    def failed(self, error: BaseException) -> StoreUnavailable:
+        """Record a failed call; the exception to raise."""
+        now = time.monotonic()
+        self._next_probe = now + self.probe_interval
+        if self.since is None:
+            self.since = now
+            if self.logger is not None:
+                self.logger.error(f"{self.name}: store unreachable, answering 503 until it is back ({error!r})")
+        return StoreUnavailable()
+
+    def succeeded(self) -> None:
+        """Record a successful call (ends an outage)."""
+        if self.since is not None:
+            seconds = time.monotonic() - self.since
+            self.since = None
+            if self.logger is not None:
+                self.logger.warning(f"{self.name}: store reachable again after {seconds:.1f}s")
 
 
 class SecurityStore(ABC):
@@ -117,10 +182,13 @@ return {count, ttl}
 class RedisStore(SecurityStore):
     """A Redis-backed store (redis-py asyncio); the client is created on first use."""
 
-    def __init__(self, url: str, prefix: str = "surge:") -> None:
+    def __init__(self, url: str, prefix: str = "surge:", outage: StoreOutage | None = None) -> None:
         self._redis = require("redis.asyncio", "redis")
+        errors = require("redis.exceptions", "redis")
+        self._errors: tuple[type[BaseException], ...] = (errors.ConnectionError, errors.TimeoutError, OSError)
         self.url = url
         self.prefix = prefix
+        self.outage = outage or StoreOutage("redis store", None)
         self._client: Any = None
         self._hit_script: Any = None
 
@@ -131,21 +199,33 @@ class RedisStore(SecurityStore):
             self._hit_script = client.register_script(_HIT_SCRIPT)
         return client
 
+    async def _call(self, operation: Callable[[Any], Awaitable[_T]]) -> _T:
+        """Run ``operation(client)``, turning a lost server into :class:`StoreUnavailable`."""
+        outage = self.outage
+        outage.check()
+        try:
+            result = await operation(self._connection())
+        except self._errors as exc:
+            raise outage.failed(exc) from exc
+        if outage.since is not None:
+            outage.succeeded()
+        return result
+
     async def get(self, key: str) -> bytes | None:
-        return await self._connection().get(self.prefix + key)
+        result: bytes | None = await self._call(lambda client: client.get(self.prefix + key))
+        return result
 
     async def set(self, key: str, value: bytes, ttl: int) -> None:
-        await self._connection().set(self.prefix + key, value, ex=max(1, ttl))
+        await self._call(lambda client: client.set(self.prefix + key, value, ex=max(1, ttl)))
 
     async def add(self, key: str, value: bytes, ttl: int) -> bool:
-        return bool(await self._connection().set(self.prefix + key, value, ex=max(1, ttl), nx=True))
+        return bool(await self._call(lambda client: client.set(self.prefix + key, value, ex=max(1, ttl), nx=True)))
 
     async def delete(self, key: str) -> None:
-        await self._connection().delete(self.prefix + key)
+        await self._call(lambda client: client.delete(self.prefix + key))
 
     async def hit(self, key: str, window: int) -> tuple[int, int]:
-        self._connection()
-        count, ttl = await self._hit_script(keys=[self.prefix + key], args=[window])
+        count, ttl = await self._call(lambda client: self._hit_script(keys=[self.prefix + key], args=[window]))
         return int(count), max(1, int(ttl))
 
     async def close(self) -> None:
@@ -154,8 +234,10 @@ class RedisStore(SecurityStore):
             await client.aclose()
 
 
-def create_store(section: str, backend: str, redis_url: str | None, prefix: str) -> SecurityStore:
-    """The store a config section asks for.
+def create_store(
+    section: str, backend: str, redis_url: str | None, prefix: str, logger: Logger | None = None
+) -> SecurityStore:
+    """The store a config section asks for (``logger`` reports Redis outages, once each way).
 
     Raises:
         ImproperlyConfigured: ``redis`` without ``REDIS_URL`` (the message names ``SECTION.REDIS_URL``).
@@ -163,5 +245,5 @@ def create_store(section: str, backend: str, redis_url: str | None, prefix: str)
     if backend == "redis":
         if not redis_url:
             raise ImproperlyConfigured(f"{section}.REDIS_URL is required when {section}.BACKEND is 'redis'")
-        return RedisStore(redis_url, prefix)
+        return RedisStore(redis_url, prefix, StoreOutage(section, logger))
     return MemoryStore()

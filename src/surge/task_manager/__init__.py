@@ -1,6 +1,7 @@
 """Scheduled jobs and background tasks: subclass ``TaskManager``, mark methods ``@schedule_job``."""
 
+from surge.task_manager.config import TaskManagerConfig
 from surge.task_manager.decorators import schedule_job
 from surge.task_manager.manager import TaskManager
 
-__all__ = ["TaskManager", "schedule_job"]
+__all__ = ["TaskManager", "TaskManagerConfig", "schedule_job"]

@@ -164,3 +164,21 @@ async def test_decorator_without_the_extension_fails_at_startup():
     app = make_app(CustomApi)  # `custom` is not in this app's EXTENSIONS
     with pytest.raises(ImproperlyConfigured, match=r"CustomApi\.names uses <NoSqlDatabase 'other'"):
         await app.startup()
+
+
+async def test_pyjolt_key_names_are_accepted(tmp_path):
+    """PyJolt's section spells the database DATABASE_NAME and the injected name INJECT_NAME."""
+    app = make_app(
+        CustomApi,
+        OTHER_NOSQL_DATABASE={
+            "BACKEND": "surge.database.nosql:SqliteJsonBackend",
+            "DATABASE_URI": f"sqlite:///{tmp_path / 'other.db'}",
+            "DATABASE_NAME": "main",
+            "INJECT_NAME": "store",
+            "SESSION_NAME": "tx",
+            "NICE_NAME": "Documents",
+        },
+    )
+    app.add_extension(custom)
+    async with TestClient(app) as c:
+        assert (await c.get("/custom/")).json() == {"count": 1, "db": "other"}

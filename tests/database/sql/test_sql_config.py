@@ -169,3 +169,21 @@ async def test_session_name_on_an_endpoint_comes_from_the_config(sqlite_target, 
         res = await client.get("/")
     assert res.json() == {"session": "AsyncSession"}
     assert repr(db) == "<SqlDatabase 'db' (SQL_DATABASE)>"
+
+
+def test_every_key_pyjolt_knows_is_accepted_and_a_typo_still_fails(sqlite_target, make_app):
+    """PyJolt's SqlDatabase and Migrate read DATABASE_URI, DATABASE_SESSION_NAME, SHOW_SQL,
+    NICE_NAME, ALEMBIC_MIGRATION_DIR and ALEMBIC_DATABASE_URI_SYNC."""
+    db = SqlDatabase()
+    section = {
+        "DATABASE_URI": sqlite_target.uri,
+        "DATABASE_SESSION_NAME": "tx",
+        "SHOW_SQL": False,
+        "NICE_NAME": "Main database",
+        "ALEMBIC_MIGRATION_DIR": "migrations",
+        "ALEMBIC_DATABASE_URI_SYNC": f"sqlite:///{sqlite_target.sqlite_path}",
+    }
+    make_app(extensions=[db], SQL_DATABASE=section)
+    assert (db.session_name, db.nice_name) == ("tx", "Main database")
+    with pytest.raises(ImproperlyConfigured, match=r"SQL_DATABASE\.NICE_NAMES"):
+        make_app(extensions=[SqlDatabase()], SQL_DATABASE={**section, "NICE_NAMES": "typo"})

@@ -6,9 +6,9 @@ from pydantic import BaseModel, Field
 
 from surge import HttpStatus, MediaType, Request, Response
 from surge.auth import AuthenticationException
-from surge.controller import Controller, consumes, get, path, post, produces
+from surge.controller import Controller, Descriptor, consumes, get, open_api_docs, path, post, produces
 from surge.exceptions import ExceptionHandler, handles
-from surge.security import flash, rate_limit, rotate_csrf_token
+from surge.security import flash, rate_limit, rotate_csrf_token, safe_redirect_target
 
 from app.authentication import SESSION_USER_KEY, USERS, USERS_BY_NAME, UserRoles, auth
 
@@ -36,7 +36,7 @@ class AccountController(Controller):
         """The login page (the form carries the CSRF token)."""
         return await req.response.html("login.html", {"next": req.query_params.get("next", "")})
 
-    @post("/login")
+    @post("/login", status_code=HttpStatus.SEE_OTHER)
     @consumes(MediaType.APPLICATION_X_WWW_FORM_URLENCODED)
     @rate_limit("5/minute")
     async def login(self, req: Request, credentials: Credentials) -> Response:
@@ -49,19 +49,20 @@ class AccountController(Controller):
         rotate_csrf_token(req)
         req.session[SESSION_USER_KEY] = user.id
         flash(f"Welcome back, {user.fullname}!", "success")
-        target = str((await req.form()).get("next") or "")
-        if not target.startswith("/") or target.startswith("//"):  # only local redirects
-            target = self.app.url_for("AccountController.profile")
+        # Never an open redirect: `next` is followed only when it is a path on this site.
+        target = safe_redirect_target(str((await req.form()).get("next") or ""),
+                                      default=self.app.url_for("AccountController.profile"))
         return req.response.redirect(target)
 
     @get("/")
     @produces(MediaType.TEXT_HTML)
+    @open_api_docs(Descriptor(status=HttpStatus.SEE_OTHER, description="Not logged in: to the login page"))
     @auth.login_required
     async def profile(self, req: Request) -> Response:
         """The protected page: only for logged-in users."""
         return await req.response.html("account.html", {"user": req.user})
 
-    @post("/logout")
+    @post("/logout", status_code=HttpStatus.SEE_OTHER)
     async def logout(self, req: Request) -> Response:
         """End the session."""
         req.session.invalidate()
@@ -77,6 +78,7 @@ class AdminStats(BaseModel):
 class AuthApi(Controller):
     @post("/auth/token")
     @consumes(MediaType.APPLICATION_JSON)
+    @open_api_docs(Descriptor(status=HttpStatus.UNAUTHORIZED, description="Wrong username or password"))
     @rate_limit("5/minute")
     async def token(self, req: Request, credentials: Credentials) -> Response:
         """Exchange a username and password for a bearer token (JWT, one hour)."""

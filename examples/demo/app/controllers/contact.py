@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from surge import HttpStatus, MediaType, Request, Response
-from surge.controller import Controller, consumes, get, path, post, produces
+from surge.controller import Controller, Descriptor, consumes, get, open_api_docs, path, post, produces
 from surge.database import AsyncSession
 from surge.email import EmailSendError
 
@@ -33,6 +33,8 @@ class ContactController(Controller):
     @post("/")
     @consumes(MediaType.APPLICATION_X_WWW_FORM_URLENCODED)
     @produces(MediaType.TEXT_HTML)
+    @open_api_docs(Descriptor(status=HttpStatus.SERVICE_UNAVAILABLE, description="The mail server is unreachable",
+                              media_type=MediaType.TEXT_HTML))
     async def send(self, req: Request, contact: ContactMessage) -> Response:
         """E-mail the message to CONTACT_TO (HTML and plain text, from the contact_mail template)."""
         try:

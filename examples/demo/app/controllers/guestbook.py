@@ -1,8 +1,10 @@
 """A database-backed page: the guestbook, stored in SQLite through the SqlDatabase extension."""
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
-from surge import MediaType, Request, Response
+from surge import HttpStatus, MediaType, Request, Response
 from surge.controller import Controller, consumes, get, path, post, produces
 from surge.database import AsyncSession
 
@@ -19,13 +21,13 @@ class GuestbookController(Controller):
     @get("/")
     @produces(MediaType.TEXT_HTML)
     @db.readonly_session
-    async def index(self, req: Request, session: AsyncSession, page: int = 1) -> Response:
+    async def index(self, req: Request, session: AsyncSession, page: Annotated[int, Field(ge=1)] = 1) -> Response:
         """The guestbook, newest signatures first, five per page."""
         query = GuestbookEntry.query(session).order_by(GuestbookEntry.id.desc())
         entries = await query.paginate(page=page, per_page=5)
         return await req.response.html("guestbook.html", {"entries": entries})
 
-    @post("/")
+    @post("/", status_code=HttpStatus.SEE_OTHER)
     @consumes(MediaType.APPLICATION_X_WWW_FORM_URLENCODED)
     @db.managed_session
     async def sign(self, req: Request, signature: Signature, session: AsyncSession) -> Response:

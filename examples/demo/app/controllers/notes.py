@@ -55,7 +55,7 @@ class NotesApi(Controller):
             raise NoteNotFound(note_id)
         return req.response.json(note)
 
-    @post("/")
+    @post("/", status_code=HttpStatus.CREATED)
     @consumes(MediaType.APPLICATION_JSON)
     @produces(MediaType.APPLICATION_JSON)
     async def create_note(self, req: Request, data: NoteIn) -> Response[Note]:
@@ -64,7 +64,8 @@ class NotesApi(Controller):
         self.notes[note.id] = note
         return req.response.json(note).status(HttpStatus.CREATED)
 
-    @delete("/<int:note_id>")
+    @delete("/<int:note_id>", status_code=HttpStatus.NO_CONTENT)
+    @open_api_docs(Descriptor(status=HttpStatus.NOT_FOUND, description="Note not found", body=ErrorResponse))
     async def delete_note(self, req: Request, note_id: int) -> Response:
         """Delete a note."""
         if self.notes.pop(note_id, None) is None:

@@ -4,6 +4,7 @@ import os
 
 from surge import HttpStatus, MediaType, Request, Response, UploadedFile
 from surge.controller import Controller, consumes, get, path, post, produces
+from surge.security import secure_filename
 
 
 @path("/", tags=["Pages"])
@@ -20,7 +21,7 @@ class PagesController(Controller):
         """The upload form."""
         return await req.response.html("upload.html", {"saved": None})
 
-    @post("/upload")
+    @post("/upload", status_code=HttpStatus.CREATED)
     @consumes(MediaType.MULTIPART_FORM_DATA)
     @produces(MediaType.TEXT_HTML)
     async def upload(self, req: Request, document: UploadedFile) -> Response:
@@ -28,7 +29,8 @@ class PagesController(Controller):
         form = await req.form()
         folder = os.path.abspath(self.app.get_conf("UPLOAD_DIR"))
         os.makedirs(folder, exist_ok=True)
-        safe_name = os.path.basename(document.filename) or "upload.bin"
+        # The client's file name may be "../../x", "..", or hold NUL bytes: keep a safe version.
+        safe_name = secure_filename(document.filename) or "upload.bin"
         await document.save(os.path.join(folder, safe_name))
         saved = {"name": safe_name, "size": document.size, "type": document.content_type,
                  "description": form.get("description", "")}

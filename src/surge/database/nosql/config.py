@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 from surge._imports import import_string
 from surge.database.nosql.backends.base import AsyncNoSqlBackendBase
@@ -20,12 +20,21 @@ __all__ = ["NoSqlDatabaseConfig", "load_nosql_config"]
 class NoSqlDatabaseConfig(BaseModel):
     """Keys of the ``NOSQL_DATABASE`` section (other keys are kept for custom backends)."""
 
-    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="allow", arbitrary_types_allowed=True, populate_by_name=True)
 
     BACKEND: type[AsyncNoSqlBackendBase] = Field(description="Backend class (or 'module:Class')")
     DATABASE_URI: str = Field(description="Connection string (mongodb://..., sqlite:///path.db)")
-    DATABASE: str | None = Field(None, description="Database name, for backends that have one")
-    DB_INJECT_NAME: str = Field("db", description="Handler argument that receives the database")
+    DATABASE: str | None = Field(
+        None,
+        validation_alias=AliasChoices("DATABASE", "DATABASE_NAME"),
+        description="Database name, for backends that have one (PyJolt's DATABASE_NAME too)",
+    )
+    DB_INJECT_NAME: str = Field(
+        "db",
+        validation_alias=AliasChoices("DB_INJECT_NAME", "INJECT_NAME"),
+        description="Handler argument that receives the database (PyJolt's INJECT_NAME too)",
+    )
+    NICE_NAME: str | None = Field(None, description="The database's name in admin views")
     SESSION_NAME: str = Field("session", description="Handler argument that receives the session")
     TABLE_PREFIX: str = Field(
         "", pattern=r"^[A-Za-z0-9_]*$", description="SqliteJsonBackend: prefix of the collection tables"

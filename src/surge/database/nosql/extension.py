@@ -10,6 +10,7 @@ from surge.database.nosql._steps import DatabaseStep
 from surge.database.nosql.backends.base import AsyncNoSqlBackendBase
 from surge.database.nosql.config import NoSqlDatabaseConfig
 from surge.extension import BaseExtension
+from surge.roles import ReadinessProbe
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -19,7 +20,7 @@ __all__ = ["NoSqlDatabase"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class NoSqlDatabase(BaseExtension[NoSqlDatabaseConfig]):
+class NoSqlDatabase(BaseExtension[NoSqlDatabaseConfig], ReadinessProbe):
     """The seed's NoSQL extension: config ``NOSQL_DATABASE``, backend chosen by ``BACKEND``.
 
     The query methods forward to the backend, so one-off calls need no decorator:
@@ -55,6 +56,10 @@ class NoSqlDatabase(BaseExtension[NoSqlDatabaseConfig]):
         """Disconnect the backend."""
         if self._backend is not None:
             await self._backend.disconnect()
+
+    async def check_ready(self) -> None:
+        """One cheap read through the backend (``/readyz``); raises when the database does not answer."""
+        await self.backend.find_one("surge_readiness", {})
 
     async def connect(self) -> None:
         """Connect the backend (done at startup)."""

@@ -21,10 +21,12 @@ def current_session(db_name: str) -> AsyncSession | None:
     return None if sessions is None else sessions.get(db_name)
 
 
-def set_current(db_name: str, session: AsyncSession) -> Token[dict[str, AsyncSession] | None]:
-    """Make ``session`` the current one of ``db_name``; pass the token to :func:`reset_current`."""
+def set_current(db_names: tuple[str, ...], session: AsyncSession) -> Token[dict[str, AsyncSession] | None]:
+    """Make ``session`` the current one of the database known by ``db_names``; pass the token
+    to :func:`reset_current`."""
     sessions = _sessions.get()
-    return _sessions.set({db_name: session} if sessions is None else {**sessions, db_name: session})
+    mine = dict.fromkeys(db_names, session)
+    return _sessions.set(mine if sessions is None else {**sessions, **mine})
 
 
 def reset_current(token: Token[dict[str, AsyncSession] | None]) -> None:

@@ -19,6 +19,11 @@ class SessionSource(Protocol):
         ...
 
     @property
+    def db_names(self) -> tuple[str, ...]:
+        """Every name models may use for this database (``db_name`` first)."""
+        ...
+
+    @property
     def session_name(self) -> str:
         """The handler argument the session is injected as (``SESSION_NAME``)."""
         ...

@@ -30,6 +30,7 @@ class SqlDatabaseConfig(BaseModel):
         validation_alias=AliasChoices("SESSION_NAME", "DATABASE_SESSION_NAME"),
         description="Handler argument that @managed_session / @readonly_session inject the session as",
     )
+    NICE_NAME: str | None = Field(None, description="The database's name in admin views (default: its db_name)")
     SHOW_SQL: bool = Field(False, description="Log every SQL statement (SQLAlchemy echo); for development")
     POOL_SIZE: int | None = Field(
         None, ge=1, description="Connections kept open (None: SQLAlchemy's default, 5)"
@@ -55,6 +56,9 @@ class SqlDatabaseConfig(BaseModel):
     )
     CREATE_ALL: bool = Field(
         False, description="Create the missing tables of the MODELS of this database at startup"
+    )
+    UNAVAILABLE_RETRY_AFTER: int = Field(
+        5, ge=0, description="Retry-After seconds of the 503 answered while the database cannot be reached"
     )
     ALEMBIC_MIGRATION_DIR: str = Field("migrations", description="Migrations folder, relative to BASE_PATH")
     ALEMBIC_DATABASE_URI_SYNC: str | None = Field(

@@ -2,7 +2,9 @@
 
 A unique, foreign key, not-null or check constraint violation means the request asked for
 something the data does not allow: the client gets a 409 or 422 saying which rule it broke,
-never a 500. ``Query.one()`` finding nothing is a 404. A user's ``ExceptionHandler`` for these
+never a 500. So is a value the column cannot hold (an int past its range, a string too
+long): 422. ``Query.one()`` finding nothing is a 404. A database that cannot be reached is a
+503 with ``Retry-After`` (see :mod:`surge.database.sql.outage`). A user's ``ExceptionHandler`` for these
 classes (or a base class of them other than ``Exception``) takes precedence.
 """
 
@@ -13,7 +15,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError, NoResultFound
+from sqlalchemy.exc import DataError, IntegrityError, NoResultFound
+
+from surge.database.sql.outage import DatabaseUnavailable
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -23,9 +27,11 @@ if TYPE_CHECKING:
 __all__ = [
     "ConstraintViolation",
     "classify_integrity_error",
+    "data_error_response",
     "install_error_handlers",
     "integrity_error_response",
     "no_result_response",
+    "unavailable_response",
 ]
 
 _SQLSTATES = {"23505": "unique", "23503": "foreign_key", "23502": "not_null", "23514": "check"}
@@ -121,6 +127,26 @@ async def no_result_response(req: Request, exc: BaseException) -> Response:
     return req.app.response_class(req).json(body).status(404)
 
 
+async def data_error_response(req: Request, exc: BaseException) -> Response:
+    """422 for a value the database cannot store (out of range, too long, not encodable)."""
+    body = {
+        "status": "error",
+        "message": "A value is out of range or invalid for its column",
+        "data": {"constraint": "data"},
+    }
+    return req.app.response_class(req).json(body).status(422)
+
+
+async def unavailable_response(req: Request, exc: BaseException) -> Response:
+    """503 with ``Retry-After``: the database cannot be reached now (logged once per outage)."""
+    assert isinstance(exc, DatabaseUnavailable)
+    exc.monitor.request_failed()
+    body = {"status": "error", "message": "The database is unavailable, retry later"}
+    response = req.app.response_class(req).json(body).status(503)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def install_error_handlers(app: Surge) -> None:
     """Register the default handlers unless the app already handles these errors specifically."""
     registry = app.exception_registry
@@ -129,6 +155,8 @@ def install_error_handlers(app: Surge) -> None:
     ] = (
         (IntegrityError, integrity_error_response),
         (NoResultFound, no_result_response),
+        (DataError, data_error_response),
+        (DatabaseUnavailable, unavailable_response),
     )
     catch_all = registry.find(Exception)
     for exc_type, handler in handlers:

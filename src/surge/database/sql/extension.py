@@ -11,12 +11,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InvalidRequestError, NoSuchModuleError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from surge.controller.spec import add_endpoint_wrapper
 from surge.database.sql.config import SqlDatabaseConfig
 from surge.database.sql.errors import install_error_handlers
-from surge.database.sql.sessions import ManagedSession, ReadOnlySession, ReadOnlySyncSession
+from surge.database.sql.outage import OutageMonitor, install_engine_hooks
+from surge.database.sql.sessions import ReadOnlySyncSession, session_decorator
 from surge.exceptions.config import ImproperlyConfigured, MissingDependency
 from surge.extension import BaseExtension, require
+from surge.roles import ReadinessProbe
 
 if TYPE_CHECKING:
     from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -36,6 +37,15 @@ def _enable_sqlite_foreign_keys(dbapi_connection: DBAPIConnection, _record: obje
     cursor.close()
 
 
+_DEFAULT_NAME = "db"
+_DEFAULT_SECTION = "SQL_DATABASE"
+
+
+def _default_db_name(configs_name: str) -> str:
+    """``"db"`` for the default section (the README's name), else the section in lower case."""
+    return _DEFAULT_NAME if configs_name == _DEFAULT_SECTION else configs_name.lower()
+
+
 @dataclass(frozen=True, slots=True)
 class _Bound:
     """What ``configure`` builds for the app: the section, the engine and its session factories."""
@@ -46,11 +56,15 @@ class _Bound:
     readonly_sessions: async_sessionmaker[AsyncSession]
 
 
-class SqlDatabase(BaseExtension[SqlDatabaseConfig]):
+class SqlDatabase(BaseExtension[SqlDatabaseConfig], ReadinessProbe):
     """One SQL database: engine, session factory and the session decorators.
 
     Args:
-        db_name: the name that :func:`create_declarative_base` gives this database's models.
+        db_name: the name that :func:`create_declarative_base` gives this database's models
+            (default: ``"db"`` for the ``SQL_DATABASE`` section, else the section in lower
+            case, e.g. ``"other_db"``). Models may also use the section's lower-case name
+            (``create_declarative_base("sql_database")``, PyJolt's default), and a database
+            left with the default name answers to ``"db"`` when no other one does.
         configs_name: the config section to read (default ``SQL_DATABASE``).
 
     One object serves one app at a time: ``init_app`` on a second app rebinds it. Use a
@@ -59,10 +73,12 @@ class SqlDatabase(BaseExtension[SqlDatabaseConfig]):
 
     config_model = SqlDatabaseConfig
 
-    def __init__(self, db_name: str = "db", configs_name: str = "SQL_DATABASE") -> None:
+    def __init__(self, db_name: str | None = None, configs_name: str = "SQL_DATABASE") -> None:
         super().__init__(configs_name)
-        self._db_name = db_name
+        self._named = db_name is not None
+        self._db_name = db_name if db_name is not None else _default_db_name(configs_name)
         self._bound: _Bound | None = None
+        self._db_names: tuple[str, ...] | None = None
 
     # -- setup ------------------------------------------------------------------------------
     def configure(self, app: Surge, config: SqlDatabaseConfig) -> None:
@@ -73,7 +89,11 @@ class SqlDatabase(BaseExtension[SqlDatabaseConfig]):
                 driver; the message names ``SECTION.DATABASE_URI``.
             MissingDependency: the URL's driver is not installed.
         """
+        self._db_names = None  # a rebound object decides its names again, for this app
         engine = self._create_engine(config)
+        shown = engine.url.render_as_string(hide_password=True)
+        monitor = OutageMonitor(f"{self.configs_name} ({shown})", config.UNAVAILABLE_RETRY_AFTER, app.logger)
+        install_engine_hooks(engine, monitor)
         self._bound = _Bound(
             config,
             engine,
@@ -160,6 +180,11 @@ class SqlDatabase(BaseExtension[SqlDatabaseConfig]):
         if self.config.CREATE_ALL:
             await self.create_all()
 
+    async def check_ready(self) -> None:
+        """``SELECT 1`` on a pooled connection (``/readyz``); raises when the database does not answer."""
+        async with self.engine.connect() as connection:
+            await connection.exec_driver_sql("SELECT 1")
+
     async def shutdown(self) -> None:
         """Close every pooled connection."""
         if self._bound is not None:
@@ -170,6 +195,26 @@ class SqlDatabase(BaseExtension[SqlDatabaseConfig]):
     def db_name(self) -> str:
         """The name models use to pick this database (``create_declarative_base(db_name)``)."""
         return self._db_name
+
+    @property
+    def db_names(self) -> tuple[str, ...]:
+        """Every name this database's models may use: ``db_name``, the section in lower case,
+        and ``"db"`` when the name was left default and no other database of the app is "db".
+
+        Decided on first use (at startup, once every extension is registered).
+        """
+        if self._db_names is None:
+            names = [self._db_name, self.configs_name.lower()]
+            others = [ext for ext in set(self.app.extensions.values()) if isinstance(ext, SqlDatabase) and ext is not self]
+            if not self._named and all(_DEFAULT_NAME not in (o.db_name, o.configs_name.lower()) for o in others):
+                names.append(_DEFAULT_NAME)
+            self._db_names = tuple(dict.fromkeys(names))
+        return self._db_names
+
+    @property
+    def nice_name(self) -> str:
+        """``NICE_NAME`` (for admin views), else ``db_name``."""
+        return self.config.NICE_NAME or self._db_name
 
     @property
     def config(self) -> SqlDatabaseConfig:
@@ -194,17 +239,41 @@ class SqlDatabase(BaseExtension[SqlDatabaseConfig]):
     @property
     def models(self) -> list[type]:
         """The classes of ``MODELS`` that belong to this database."""
-        return [model for model in self.app.models if getattr(model, "__db_name__", None) == self._db_name]
+        names = self.db_names
+        return [model for model in self.app.models if getattr(model, "__db_name__", None) in names]
 
     @property
     def metadatas(self) -> list[MetaData]:
-        """The metadata of this database's declarative bases (one per base used in ``MODELS``)."""
+        """The metadata of this database's models (one per declarative base used in ``MODELS``).
+
+        A base shared with another database's models (PyJolt's one ``DeclarativeBaseModel``) is
+        narrowed to a copy without their tables, so ``create_all`` and autogenerate never put
+        one database's tables into another.
+        """
         found: list[MetaData] = []
         for model in self.models:
             metadata = getattr(model, "metadata", None)
             if isinstance(metadata, MetaData) and all(metadata is not known for known in found):
                 found.append(metadata)
-        return found
+        return [self._own_tables(metadata) for metadata in found]
+
+    def _own_tables(self, metadata: MetaData) -> MetaData:
+        """``metadata`` itself, or a copy without the tables of other databases' models."""
+        names = self.db_names
+        foreign = {
+            model.__table__.name
+            for model in self.app.models
+            if getattr(model, "metadata", None) is metadata
+            and getattr(model, "__db_name__", None) not in names
+            and hasattr(model, "__table__")
+        }
+        if not foreign:
+            return metadata
+        narrowed = MetaData(naming_convention=metadata.naming_convention)
+        for table in metadata.sorted_tables:
+            if table.name not in foreign:
+                table.to_metadata(narrowed)
+        return narrowed
 
     def sessionmaker(self, readonly: bool = False) -> async_sessionmaker[AsyncSession]:
         """The factory behind :meth:`create_session` (``readonly``: :meth:`create_readonly_session`).
@@ -239,16 +308,23 @@ class SqlDatabase(BaseExtension[SqlDatabaseConfig]):
 
     # -- decorators -------------------------------------------------------------------------
     def managed_session(self, func: F) -> F:
-        """Inject a session as ``SESSION_NAME``; commit when the handler returns, roll back on
-        any exception, always close. Returns ``func`` unchanged (metadata only)."""
-        add_endpoint_wrapper(func, ManagedSession(self, func))
-        return func
+        """Inject a session as ``SESSION_NAME``; commit when the function returns, roll back on
+        any exception, always close. Works on endpoints (a compiled pipeline step) and on any
+        other async function or method; an outer session of this database is reused."""
+        return session_decorator(self, func, readonly=False)
 
     def readonly_session(self, func: F) -> F:
         """Inject a session as ``SESSION_NAME`` that never commits; anything written is rolled
-        back when it closes. Returns ``func`` unchanged (metadata only)."""
-        add_endpoint_wrapper(func, ReadOnlySession(self, func))
-        return func
+        back when it closes. Works wherever :meth:`managed_session` does."""
+        return session_decorator(self, func, readonly=True)
+
+    def managed_session_for_cli(self, func: F) -> F:
+        """:meth:`managed_session` for CLI command methods (PyJolt's name).
+
+        ``app.run_cli()`` runs the app's startup and shutdown around a command, so the engine
+        is connected before the command and disposed after it, as PyJolt's decorator does.
+        """
+        return session_decorator(self, func, readonly=False)
 
     def __repr__(self) -> str:
         return f"<SqlDatabase {self._db_name!r} ({self.configs_name})>"

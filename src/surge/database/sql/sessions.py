@@ -1,30 +1,44 @@
-"""The pipeline steps behind ``@db.managed_session`` and ``@db.readonly_session``.
+"""What ``@db.managed_session`` and ``@db.readonly_session`` do, on endpoints and elsewhere.
 
-The decorators never wrap the handler: they attach one of these steps to its endpoint spec,
-and the app compiles it into the endpoint's pipeline at startup. The handler keeps its
+On an endpoint the work is a pipeline step attached to its spec, compiled at startup. The
+decorated function is also wrapped (:func:`session_decorator`) so that calling it directly (a
+helper, a middleware method, a ``user_loader``, a CLI command) opens a session too; inside an
+endpoint the wrapper finds the step's session and only passes it on. The function keeps its
 signature and docstring (OpenAPI stays intact) and the decorators work in any order.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from surge.controller.spec import CallNext
-from surge.database.sql._current import reset_current, set_current
+from surge.controller.spec import CallNext, add_endpoint_wrapper
+from surge.database.sql._current import current_session, reset_current, set_current
 from surge.exceptions.base import SurgeError
+from surge.openapi.roles import ErrorResponsesProvider
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from surge.controller.context import CompileContext
     from surge.database.sql._types import SessionSource
     from surge.http.request import Request
     from surge.types import HandlerKwargs
 
-__all__ = ["ManagedSession", "ReadOnlySession", "ReadOnlySessionError", "ReadOnlySyncSession"]
+__all__ = [
+    "ManagedSession",
+    "ReadOnlySession",
+    "ReadOnlySessionError",
+    "ReadOnlySyncSession",
+    "session_decorator",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ReadOnlySessionError(SurgeError, RuntimeError):
@@ -45,7 +59,7 @@ def _refuse_commit(session: Session) -> None:
     raise ReadOnlySessionError("This session comes from @readonly_session and cannot commit")
 
 
-class _SessionStep:
+class _SessionStep(ErrorResponsesProvider):
     """Shared part of both steps: which database, which handler, which kwarg."""
 
     __slots__ = ("_db", "_func")
@@ -53,6 +67,10 @@ class _SessionStep:
     def __init__(self, db: SessionSource, func: Callable[..., Any]) -> None:
         self._db = db
         self._func = func
+
+    def openapi_responses(self, method: str) -> Mapping[int, str]:
+        """What the database errors become (surge.database.sql.errors), for the OpenAPI document."""
+        return {409: "Conflicts with a database constraint", 503: "Database unavailable"}
 
     @property
     def provides(self) -> tuple[str, ...]:
@@ -78,13 +96,13 @@ class ManagedSession(_SessionStep):
         """The step's per-request callable (built once, at startup)."""
         make = self._db.sessionmaker()  # PERF: resolved once, not per request
         name = self._injected_name()
-        db_name = self._db.db_name
+        db_names = self._db.db_names
 
         async def managed(req: Request, kwargs: HandlerKwargs) -> Any:
             session = make()
             if name is not None:
                 kwargs[name] = session
-            token = set_current(db_name, session)
+            token = set_current(db_names, session)
             try:
                 result = await call_next(req, kwargs)
                 await session.commit()
@@ -108,13 +126,13 @@ class ReadOnlySession(_SessionStep):
         """The step's per-request callable (built once, at startup)."""
         make = self._db.sessionmaker(readonly=True)  # PERF: resolved once, not per request
         name = self._injected_name()
-        db_name = self._db.db_name
+        db_names = self._db.db_names
 
         async def readonly(req: Request, kwargs: HandlerKwargs) -> Any:
             session = make()
             if name is not None:
                 kwargs[name] = session
-            token = set_current(db_name, session)
+            token = set_current(db_names, session)
             try:
                 return await call_next(req, kwargs)
             finally:
@@ -122,3 +140,73 @@ class ReadOnlySession(_SessionStep):
                 await session.close()
 
         return readonly
+
+
+def _takes(func: Callable[..., Any], name: str) -> bool:
+    parameters = inspect.signature(func).parameters
+    return name in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+def _is_readonly(session: AsyncSession) -> bool:
+    return isinstance(session.sync_session, ReadOnlySyncSession)
+
+
+def session_decorator(db: SessionSource, func: F, *, readonly: bool) -> F:
+    """``func`` with a session of ``db``: the endpoint step, plus a wrapper for direct calls.
+
+    A direct call injects the session as ``SESSION_NAME`` (when ``func`` takes it) and makes it
+    current for ``Model.query()``. A session already there is reused and left to its owner: one
+    passed by the caller, or the one an outer endpoint, helper or command opened for ``db``
+    (a managed call inside a read-only one opens its own, so its writes are not lost).
+    Otherwise a managed call commits when ``func`` returns, rolls back on any exception and
+    closes; a read-only call never commits. Sync functions get the endpoint step only.
+    """
+    step = ReadOnlySession(db, func) if readonly else ManagedSession(db, func)
+    if not inspect.iscoroutinefunction(func):
+        add_endpoint_wrapper(func, step)
+        return func
+    takes: list[bool] = []  # decided on the first call: the session name is known once configured
+
+    @functools.wraps(func)
+    async def with_session(*args: Any, **kwargs: Any) -> Any:
+        name = db.session_name
+        if not takes:
+            takes.append(_takes(func, name))
+        given = kwargs.get(name)
+        if given is not None:
+            return await func(*args, **kwargs)
+        outer = current_session(db.db_name)
+        if outer is not None and (readonly or not _is_readonly(outer)):
+            if takes[0]:
+                kwargs[name] = outer
+            return await func(*args, **kwargs)
+        return await _run_in_new_session(db, func, readonly, takes[0], args, kwargs)
+
+    add_endpoint_wrapper(with_session, step)
+    return with_session  # type: ignore[return-value]
+
+
+async def _run_in_new_session(
+    db: SessionSource,
+    func: Callable[..., Any],
+    readonly: bool,
+    inject: bool,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> Any:
+    session = db.sessionmaker(readonly=readonly)()
+    if inject:
+        kwargs[db.session_name] = session
+    token = set_current(db.db_names, session)
+    try:
+        result = await func(*args, **kwargs)
+        if not readonly:
+            await session.commit()
+        return result
+    except BaseException:
+        if not readonly:
+            await session.rollback()
+        raise
+    finally:
+        reset_current(token)
+        await session.close()

@@ -1,12 +1,12 @@
-"""The ``db-*`` commands of a ``Migrate`` object, as a CLI controller of the app."""
+"""The ``<prefix>-*`` commands of a ``Migrate`` object (``db-init``, ``sql-database-init``, ...)."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from surge.cli.controller import CLIController, argument, command
+from surge.cli.controller import CLIController, CommandSpec, argument, command
 from surge.database.sql.migrate.errors import MigrationError
 
 if TYPE_CHECKING:
@@ -27,53 +27,63 @@ async def _report(step: Awaitable[None]) -> int:
 
 
 class MigrateCommands(CLIController):
-    """``db-init``, ``db-migrate``, ``db-upgrade``, ... for one ``Migrate``, with its prefix."""
+    """``init``, ``migrate``, ``upgrade``, ... for one ``Migrate``, under each of its prefixes
+    (``db-`` and ``sql-database-`` for the default database: ``db-upgrade``, ``sql-database-upgrade``)."""
 
-    def __init__(self, app: Surge, migrate: Migrations) -> None:
-        super().__init__(app, migrate.command_prefix)
+    def __init__(self, app: Surge, migrate: Migrations, prefixes: Sequence[str]) -> None:
+        super().__init__(app, prefixes[0])
         self.migrate = migrate
+        self.prefixes = tuple(prefixes)
 
-    @command("db-init", help="Create the migrations folder")
+    def commands(self) -> dict[str, tuple[CommandSpec, Callable[..., Any]]]:
+        """Every command once per prefix."""
+        own = super().commands()
+        first = self.command_prefix
+        return {
+            prefix + name[len(first) :]: entry for prefix in self.prefixes for name, entry in own.items()
+        }
+
+    @command("init", help="Create the migrations folder")
     async def db_init(self) -> int:
         return await _report(self.migrate.init())
 
-    @command("db-migrate", help="Autogenerate a revision from the models")
+    @command("migrate", help="Autogenerate a revision from the models")
     @argument("message", str, "Revision message", default="")
     async def db_migrate(self, message: str) -> int:
         return await _report(self.migrate.migrate(message))
 
-    @command("db-upgrade", help="Upgrade the database (default: to head)")
+    @command("upgrade", help="Upgrade the database (default: to head)")
     @argument("revision", str, "Target revision", default="head")
     async def db_upgrade(self, revision: str) -> int:
         return await _report(self.migrate.upgrade(revision))
 
-    @command("db-downgrade", help="Downgrade the database (default: one step)")
+    @command("downgrade", help="Downgrade the database (default: one step)")
     @argument("revision", str, "Target revision", default="-1")
     async def db_downgrade(self, revision: str) -> int:
         return await _report(self.migrate.downgrade(revision))
 
-    @command("db-history", help="Show the revision history")
+    @command("history", help="Show the revision history")
     @argument("verbose", bool, "Show details", default=False)
     @argument("indicate-current", bool, "Mark the current revision", default=False)
     async def db_history(self, verbose: bool, indicate_current: bool) -> int:
         return await _report(self.migrate.history(verbose, indicate_current))
 
-    @command("db-current", help="Show the database's current revision")
+    @command("current", help="Show the database's current revision")
     @argument("verbose", bool, "Show details", default=False)
     async def db_current(self, verbose: bool) -> int:
         return await _report(self.migrate.current(verbose))
 
-    @command("db-heads", help="Show the head revisions")
+    @command("heads", help="Show the head revisions")
     @argument("verbose", bool, "Show details", default=False)
     async def db_heads(self, verbose: bool) -> int:
         return await _report(self.migrate.heads(verbose))
 
-    @command("db-show", help="Show a revision (default: head)")
+    @command("show", help="Show a revision (default: head)")
     @argument("revision", str, "Revision to show", default="head")
     async def db_show(self, revision: str) -> int:
         return await _report(self.migrate.show(revision))
 
-    @command("db-stamp", help="Mark the database as at a revision without migrating")
+    @command("stamp", help="Mark the database as at a revision without migrating")
     @argument("revision", str, "Revision to record", default="head")
     async def db_stamp(self, revision: str) -> int:
         return await _report(self.migrate.stamp(revision))

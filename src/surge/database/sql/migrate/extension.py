@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -31,6 +32,11 @@ __all__ = ["Migrate", "MigrationError"]
 
 _ENV_TEMPLATE = Path(__file__).with_name("_env_template.py")
 _SCRIPT_TEMPLATE = Path(alembic.__file__).parent / "templates" / "generic" / "script.py.mako"
+
+
+def _kebab(name: str) -> str:
+    """``SQL_DATABASE`` -> ``sql-database`` (PyJolt's command prefix of a database)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 class Migrate(BaseExtension[SqlDatabaseConfig], CommandProvider):
@@ -72,8 +78,26 @@ class Migrate(BaseExtension[SqlDatabaseConfig], CommandProvider):
         self._sync_uri = config.ALEMBIC_DATABASE_URI_SYNC
 
     def cli_controllers(self) -> list[CLIController]:
-        """The ``<prefix>db-*`` commands; ``app.run_cli()`` collects them from every extension."""
-        return [MigrateCommands(self.app, self)]
+        """The migration commands under each of :meth:`command_prefixes`; ``app.run_cli()``
+        collects them from every extension."""
+        return [MigrateCommands(self.app, self, self.command_prefixes())]
+
+    def command_prefixes(self) -> list[str]:
+        """The prefixes of this database's commands, decided once every extension is registered.
+
+        ``<command_prefix>db-``, the README's form, for the default section, for a given
+        ``command_prefix``, or when this is the app's only ``Migrate``; and ``<db_name>-`` and
+        ``<section>-`` in kebab case, as PyJolt names them (``sql-database-``, ``other-db-``).
+        Two databases therefore never share a command.
+        """
+        migrates = {id(ext) for ext in self.app.extensions.values() if isinstance(ext, Migrate)}
+        prefixes = []
+        if self.command_prefix or self.configs_name == "SQL_DATABASE" or len(migrates) <= 1:
+            prefixes.append(f"{self.command_prefix}db-")
+        for name in (self._db.db_name, self.configs_name):
+            if (prefix := f"{_kebab(name)}-") != "db-":  # "db-" only by the README's rule above
+                prefixes.append(prefix)
+        return list(dict.fromkeys(prefixes))
 
     @property
     def directory(self) -> str:
@@ -82,12 +106,21 @@ class Migrate(BaseExtension[SqlDatabaseConfig], CommandProvider):
         return self._directory
 
     def alembic_config(self, metadata: list[MetaData] | None = None) -> Config:
-        """An Alembic config for the migrations folder (no alembic.ini needed)."""
-        config = Config(stdout=sys.stdout)
+        """An Alembic config for the migrations folder.
+
+        No alembic.ini is needed; one in the folder (PyJolt's ``db-init`` writes it) is read,
+        so an env.py that calls ``fileConfig(config.config_file_name)`` works. The folder and
+        ``versions/`` always come from ``ALEMBIC_MIGRATION_DIR``. ``sqlalchemy.url`` is
+        ``ALEMBIC_DATABASE_URI_SYNC``, else the app's own URL, for an env.py that builds its
+        engine from it (it then runs inside the app's async engine's greenlet).
+        """
+        ini = os.path.join(self.directory, "alembic.ini")
+        config = Config(ini, stdout=sys.stdout) if os.path.isfile(ini) else Config(stdout=sys.stdout)
         config.set_main_option("script_location", self.directory.replace("%", "%%"))
+        config.set_main_option("version_locations", os.path.join(self.directory, "versions").replace("%", "%%"))
         config.set_main_option("path_separator", "os")
-        if self._sync_uri:
-            config.set_main_option("sqlalchemy.url", self._sync_uri.replace("%", "%%"))
+        url = self._sync_uri or self._db.engine.url.render_as_string(hide_password=False)
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
         config.attributes["target_metadata"] = (
             metadata if metadata is None or len(metadata) != 1 else metadata[0]
         )
