@@ -48,6 +48,13 @@ async def test_no_path_escapes_the_static_folder(client, attack) -> None:
     assert "top secret" not in res.text
 
 
+@pytest.mark.parametrize("url", ["/static/site.css/", "/static/img/my_image.png/", "/static/img/"])
+async def test_a_file_name_with_a_trailing_slash_is_404(client, url: str) -> None:
+    res = await client.get(url)
+    assert res.status_code == 404
+    assert "body{}" not in res.text and "PNG" not in res.text
+
+
 async def test_missing_file_is_404(client) -> None:
     assert (await client.get("/static/nope.css")).status_code == 404
 

@@ -87,3 +87,11 @@ async def test_pyjolt_template_globals(tmp_path) -> None:
     app = make_app(Globals, BASE_PATH=str(tmp_path), APP_NAME="Shop")
     async with TestClient(app) as c:
         assert (await c.get("/globals/")).text == "Shop|/globals|/globals/|GET|3|Tea"
+
+
+async def test_a_template_rendered_outside_a_request_has_the_app_global(tmp_path) -> None:
+    """An email body, for one, is rendered with no request: ``app`` is still there."""
+    app = make_app(Globals, BASE_PATH=str(tmp_path), APP_NAME="Shop")
+    async with TestClient(app):
+        text = await app.templates.render_string("{{ app.configs.APP_NAME }}|{{ request }}", {})
+    assert text == "Shop|None"

@@ -7,17 +7,18 @@ This module is registration and lifecycle. What happens to a request lives in ``
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import ValidationError
 
+from surge._app_features import AppFeatures
 from surge._asgi.errors import ErrorResponder, default_http_exception, default_validation_error
 from surge._asgi.handlers import exception_handlers
 from surge._asgi.http import AsgiApplication, Dispatch, HttpChain, build_chain
 from surge._asgi.lifespan import StartGate
+from surge._asgi.mounts import Composition
 from surge._asgi.websocket import WebsocketServer
 from surge._imports import import_string
 from surge.cli.app_commands import run_app_cli
@@ -35,7 +36,7 @@ from surge.exceptions.http import BaseHttpException
 from surge.exceptions.registry import ExceptionRegistry
 from surge.http.request import Request
 from surge.http.response import Response
-from surge.lifecycle import Hook, LifecycleHooks, on_shutdown, on_startup
+from surge.lifecycle import Hook, LifecycleHooks, LifespanFactory, on_shutdown, on_startup
 from surge.logging.base import LoggerBase
 from surge.logging.setup import configure_default_logger
 from surge.middleware.base import MiddlewareBase
@@ -43,8 +44,8 @@ from surge.middleware.cors import CorsPolicy
 from surge.openapi.controller import register_openapi
 from surge.roles import Lifecycle, MiddlewareProvider
 from surge.routing.router import Router
-from surge.static import Static
 from surge.templating import TemplateContextProvider, Templates
+from surge.upstreams.registry import Upstreams
 
 if TYPE_CHECKING:
     from loguru import Logger
@@ -66,7 +67,7 @@ def app(import_name: str, configs: ConfigSource = None, **_: object) -> Callable
     return decorator
 
 
-class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
+class Surge(AppFeatures, Composition, AsgiApplication, ConfigAccess, Generic[ConfigT]):
     """An ASGI application configured by a :class:`BaseConfig` subclass.
 
     Construction loads the config and imports and registers everything the registries list
@@ -79,7 +80,10 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
     import_name_default: str = "__main__"
     configs_source: ConfigSource = None
 
-    def __init__(self, import_name: str | None = None, configs: ConfigSource = None, *, cli_mode: bool = False) -> None:
+    def __init__(
+        self, import_name: str | None = None, configs: ConfigSource = None, *, cli_mode: bool = False,
+        lifespan: LifespanFactory | None = None,  # Starlette's: an async context manager around start and stop
+    ) -> None:  # fmt: skip
         self.import_name = import_name or self.import_name_default
         self.cli_mode = cli_mode  # PyJolt's: register models, extensions, dependencies and CLI commands only
         config = self._config = load_config(configs or self.configs_source)
@@ -88,7 +92,7 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
         self.response_class: type[Response] = config.RESPONSE_CLASS
         self.max_content_length: int = int(config.MAX_CONTENT_LENGTH)
         self.body_timeout, self.shutdown_timeout = float(config.BODY_TIMEOUT), float(config.SHUTDOWN_TIMEOUT)
-        self._logger = configure_default_logger(dict(config.DEFAULT_LOGGER), config.APP_NAME)
+        self._logger = configure_default_logger(dict(config.DEFAULT_LOGGER), config.APP_NAME, self.debug)
         self.extensions: dict[str, Any] = {}
         self.state: dict[str, Any] = {}
         self.router = Router(strict_slashes=config.STRICT_SLASHES)
@@ -104,7 +108,8 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
         self.dependency_overrides: dict[Any, Any] = {}
         self.access_log = self.debug if config.ACCESS_LOG is None else bool(config.ACCESS_LOG)
         self._middleware: list[type[MiddlewareBase] | MiddlewareBase] = []
-        self._hooks = LifecycleHooks(self)
+        self._hooks = LifecycleHooks(self, lifespan)
+        self.upstream = Upstreams(self).get  # UPSTREAMS: app.upstream(name), closed at shutdown
         self._templates: Templates | None = None
         self._compiled = False
         self._servers: tuple[HttpChain, WebsocketServer] | None = None  # built by compile()
@@ -123,14 +128,6 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
         """The app's loguru logger."""
         return self._logger
 
-    @property
-    def templates(self) -> Templates:
-        """The Jinja2 template environment (created on first use)."""
-        if self._templates is None:
-            template_globals = {"url_for": self.url_for, "config": self.configs}
-            self._templates = Templates(self.templates_path, self._config.TEMPLATES_STRICT, template_globals=template_globals)
-        return self._templates
-
     # -- registration --------------------------------------------------------------------------
     def _register_from_config(self) -> None:
         config, serving = self._config, not self.cli_mode
@@ -148,8 +145,8 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
         for target in config.CONTROLLERS if serving else []:
             self.register_controller(import_string(target, "CONTROLLERS"))
         self.cli_controllers.extend(import_string(t, "CLI_CONTROLLERS")(self) for t in config.CLI_CONTROLLERS)
-        if serving and os.path.isdir(self.static_files_path):
-            self.register_controller(Static, url_path=self._config.STATIC_URL)
+        if serving:
+            self._register_file_folders()  # STATIC_DIR, MEDIA_DIR (surge._app_features)
         if serving:
             register_openapi(self)
 
@@ -256,9 +253,9 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
         registry.prepare()  # checks unused providers too; hooks app-scoped values into the lifespan
         self._compiled = True
         dispatch = Dispatch(self.router, respond, self.response_class, self.cors_policy)
-        entry = build_chain(self, dispatch, self._middleware, respond)
+        entry = self._mounted_http(build_chain(self, dispatch, self._middleware, respond))
         http = HttpChain(entry, respond, self._logger if self.access_log else None)
-        self._servers = (http, WebsocketServer(self, self.ws_router, self.request_class))
+        self._servers = (http, self._mounted_websocket(WebsocketServer(self, self.ws_router, self.request_class)))
 
     async def startup(self) -> None:
         """Compile endpoints, start extensions, run ``@on_startup`` methods (once).
@@ -271,6 +268,7 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
         for custom in self.loggers:  # re-add sinks that a previous shutdown removed
             custom.add()
         await self._hooks.run_startup()
+        await self._features_started()  # events, websocket registry (surge._app_features)
         if not self.debug:  # DEBUG on is announced by `surge run`; here, say what production needs
             log_deploy_warnings(self, self._logger)
         assert self._servers is not None
@@ -281,6 +279,7 @@ class Surge(AsgiApplication, ConfigAccess, Generic[ConfigT]):
         if self._http is None:
             return
         self._http = self._websocket = None
+        await self._features_stopping()
         await self._hooks.run_shutdown()
         for custom in self.loggers:
             await custom.remove()

@@ -57,6 +57,8 @@ class BaseConfig(BaseSettings):
     TEMPLATES_DIR: str = "/templates"
     STATIC_DIR: str = "/static"
     STATIC_URL: str = "/static"
+    MEDIA_DIR: str = Field("/media", description="Second file folder (uploads, user media) under BASE_PATH")
+    MEDIA_URL: str = Field("/media", description="URL prefix MEDIA_DIR is served at (when the folder exists)")
     TEMPLATES_STRICT: bool = True
     STRICT_SLASHES: bool = False
     MAX_CONTENT_LENGTH: int = Field(16 * 1024 * 1024, description="Largest request body accepted (bytes)")

@@ -20,9 +20,10 @@ def safe_join(directory: str, filename: str) -> str | None:
     """The real path of ``filename`` inside ``directory``, or None if it would escape it.
 
     A name with a control character (NUL, CR, LF, ...) is None too: no file has one worth
-    serving, and NUL would make the filesystem calls raise.
+    serving, and NUL would make the filesystem calls raise. A name ending in a slash names a
+    directory, so it is None too (``realpath`` would drop the slash and find a file).
     """
-    if _CONTROL.search(filename):
+    if _CONTROL.search(filename) or filename.endswith(("/", "\\")):
         return None
     root = os.path.realpath(directory)
     candidate = os.path.realpath(os.path.join(root, filename.lstrip("/\\")))
@@ -36,8 +37,12 @@ class Static(Controller):
 
     @get("/<path:filename>", open_api_spec=False)
     async def get(self, req: Request, filename: str) -> Response:
-        """Send one static file (404 for anything outside the static folder)."""
+        """Send one static file (404 for anything outside the static folder).
+
+        The router ignores a trailing slash, so the request's own path is checked: a file
+        named like a directory (``/static/style.css/``) is 404, not the file.
+        """
         path = safe_join(self.app.static_files_path, filename)
-        if path is None or not os.path.isfile(path):
+        if path is None or req.path.endswith("/") or not os.path.isfile(path):
             raise NotFound(f"Static file {filename!r} not found")
         return req.response.send_file(path)

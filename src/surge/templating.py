@@ -29,8 +29,10 @@ class TemplateContextProvider(ABC):
 class Templates:
     """The app's template environment (``TEMPLATES_DIR`` under ``BASE_PATH``).
 
-    Globals available in every template: ``url_for``, ``config``, ``request``, and PyJolt's
-    ``app``, ``attribute`` (``getattr``: ``attribute(user, field)``) and ``len``. Extensions
+    Globals available in every template, in a request or not (an email): ``url_for``,
+    ``config``, ``request`` and ``response`` (None outside a request), ``static`` and ``media``
+    (file URLs), and PyJolt's ``app``, ``attribute`` (``getattr``: ``attribute(user, field)``)
+    and ``len``; the ``do`` and ``loopcontrols`` extensions are on. Extensions
     add their own (``csrf_token``, ``get_flashed_messages``) through :meth:`add_global` and
     :meth:`add_context_processor`. A value passed in a render's context wins over a global.
     """
@@ -42,6 +44,7 @@ class Templates:
             autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
             enable_async=True,
             undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,
+            extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],  # Atila enables both
         )
         self.environment.globals.update({"attribute": getattr, "len": len})
         self.environment.globals.update(template_globals)
@@ -51,14 +54,17 @@ class Templates:
         """Make ``value`` available in every template as ``name``."""
         self.environment.globals[name] = value
 
+    def add_filter(self, name: str, func: Callable[..., Any]) -> None:
+        """Make ``func`` available as the filter ``{{ value | name }}``."""
+        self.environment.filters[name] = func
+
     def add_context_processor(self, processor: ContextProcessor) -> None:
         """``processor(request) -> dict`` adds per-request values to every render."""
         self._processors.append(processor)
 
     def _context(self, context: dict[str, Any], request: Request | None) -> dict[str, Any]:
-        merged: dict[str, Any] = {"request": request}
-        if request is not None:
-            merged["app"] = request.app
+        # ``response``: the one being built for the request (set a header or a cookie from a template)
+        merged: dict[str, Any] = {"request": request, "response": None if request is None else request.response}
         for processor in self._processors:
             merged.update(processor(request))
         merged.update(context)

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from surge import BaseConfig, Request, Response, Surge
 from surge.controller import Controller, get, path, post
-from surge.exceptions import ExceptionHandler, ImproperlyConfigured, handles
+from surge.exceptions import ExceptionHandler, ImproperlyConfigured, RequestTimeout, handles
 from surge.middleware import MiddlewareBase
 from surge.security import SecurityHeaders
 from surge.testing import TestClient
@@ -159,6 +159,20 @@ async def test_a_body_that_stops_arriving_is_408_after_body_timeout(url: str) ->
     assert exchange.status == 408
     assert b'"Request body not received in time"' in exchange.body
     assert 0.25 < elapsed < 2
+
+
+class SlowBodyHandler(ExceptionHandler):
+    @handles(RequestTimeout)
+    async def slow_body(self, req: Request, exc: RequestTimeout) -> Response:
+        return req.response.json({"late": exc.message}).status(exc.status_code)
+
+
+async def test_a_late_body_raises_the_named_request_timeout_that_a_handler_can_catch() -> None:
+    app = make_app(Api, BODY_TIMEOUT=0.2)
+    app.add_exception_handler(SlowBodyHandler)
+    exchange = Trickle([b"a"], stall=True)
+    await asyncio.wait_for(app(_scope("/echo"), exchange.receive, exchange.send), 5)
+    assert (exchange.status, exchange.body) == (408, b'{"late":"Request body not received in time"}')
 
 
 async def test_a_body_that_arrives_in_time_is_read_whole() -> None:

@@ -93,9 +93,9 @@ async def client():
         yield c
 
 
-def _limit_error(name: str | int, *where: str | int) -> dict:
+def _limit_error(source: str, name: str | int, *where: str | int) -> dict:
     return {
-        "loc": [name, *where],
+        "loc": [source, name, *where],
         "msg": f"Input should be less than or equal to {BIG - 1}",
         "type": "less_than_equal",
     }
@@ -113,7 +113,7 @@ async def test_route_int_over_64_bits_is_422_naming_the_parameter(client, url: s
     assert res.json() == {
         "status": "error",
         "message": "Validation failed",
-        "errors": [_limit_error("task_id")],
+        "errors": [_limit_error("path", "task_id")],
     }
 
 
@@ -121,21 +121,21 @@ async def test_an_explicit_bound_widens_the_route_int(client) -> None:
     assert (await client.get(f"/wide/{10**25}")).json() == {"digits": 26}
     res = await client.get(f"/wide/{10**31}")
     assert res.status_code == 422
-    assert res.json()["errors"][0]["loc"] == ["big"]
+    assert res.json()["errors"][0]["loc"] == ["path", "big"]
 
 
 async def test_a_lower_bound_alone_keeps_the_64_bit_ceiling(client) -> None:
     assert (await client.get("/floor/4")).json()["errors"][0]["type"] == "greater_than_equal"
-    assert (await client.get(f"/floor/{BIG}")).json()["errors"] == [_limit_error("n")]
+    assert (await client.get(f"/floor/{BIG}")).json()["errors"] == [_limit_error("path", "n")]
     assert (await client.get("/floor/6")).json() == {"n": 6}
 
 
 @pytest.mark.parametrize(
     ("query", "error"),
     [
-        (f"page={BIG}", _limit_error("page")),
-        (f"cap={BIG}", _limit_error("cap")),
-        (f"ids=1&ids={BIG}", _limit_error("ids", 1)),
+        (f"page={BIG}", _limit_error("query", "page")),
+        (f"cap={BIG}", _limit_error("query", "cap")),
+        (f"ids=1&ids={BIG}", _limit_error("query", "ids", 1)),
     ],
 )
 async def test_query_int_over_64_bits_is_422_naming_the_parameter(client, query: str, error: dict) -> None:
@@ -147,7 +147,7 @@ async def test_query_int_over_64_bits_is_422_naming_the_parameter(client, query:
 async def test_query_int_plus_one_is_not_an_int(client) -> None:
     res = await client.get(f"/page?page={BIG - 1}+1")
     assert res.status_code == 422
-    assert res.json()["errors"][0]["loc"] == ["page"]
+    assert res.json()["errors"][0]["loc"] == ["query", "page"]
 
 
 async def test_query_ints_in_range_and_widened(client) -> None:

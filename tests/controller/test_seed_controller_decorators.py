@@ -60,7 +60,7 @@ async def test_controller_post_consumes_validated_json(users_client) -> None:
 async def test_controller_post_invalid_body_is_422(users_client) -> None:
     res = await users_client.post("/api/v1/users/", json={"email": "a@b.c"})
     assert res.status_code == 422
-    assert res.json()["errors"][0]["loc"] == ["fullname"]
+    assert res.json()["errors"][0]["loc"] == ["body", "fullname"]
     res = await users_client.post("/api/v1/users/", headers={"content-type": "application/json"})  # missing
     assert res.status_code == 422
     assert res.json()["errors"] == [{"loc": ["body"], "msg": "Field required", "type": "missing"}]

@@ -116,7 +116,7 @@ async def test_query_parameters_of_providers_are_parsed_and_validated() -> None:
         assert (await client.get("/src/page")).json() == {"page": 1, "size": 20, "tags": [], "q": ""}
         bad = await client.get("/src/page", params={"page": "three"})
         assert bad.status_code == 422
-        assert bad.json()["errors"][0]["loc"] == ["page"]
+        assert bad.json()["errors"][0]["loc"] == ["query", "page"]
 
 
 async def test_headers_and_the_request_reach_providers() -> None:
@@ -125,7 +125,7 @@ async def test_headers_and_the_request_reach_providers() -> None:
         assert ok.json() == {"token": "k1", "agent": "probe/1", "path": "/src/caller"}
         missing = await client.get("/src/caller")
         assert missing.status_code == 422
-        assert missing.json()["errors"][0]["loc"] == ["api_key"]
+        assert missing.json()["errors"][0]["loc"] == ["header", "api_key"]
 
 
 async def test_handler_parameter_from_a_header() -> None:

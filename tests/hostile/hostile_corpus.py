@@ -203,6 +203,13 @@ def invalid_utf8() -> list[Case]:
     return cases
 
 
+# A body that ends at once in the chunked coding; by its Content-Length it carries a second request.
+SMUGGLED = b"0\r\n\r\nGET /api/notes/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+KEEP_ALIVE = ("Connection", "keep-alive")
+BOTH_FRAMINGS = ("content-length:and transfer-encoding, both true",
+                 "content-length:and transfer-encoding, CL.TE smuggling")
+
+
 def lying_length() -> list[Case]:
     body = b'{"title": "lying", "body": "' + b"x" * 100 + b'"}'
     target = "/api/notes/"
@@ -228,6 +235,11 @@ def lying_length() -> list[Case]:
         Case("content-length", "with transfer-encoding", req("POST", target, [JSON, ("Content-Length", "3"),
                                                                             ("Transfer-Encoding", "chunked")],
                                                             chunked(body)), answer=False),
+        Case("content-length", "and transfer-encoding, both true", req("POST", target, [
+            JSON, KEEP_ALIVE, ("Content-Length", str(len(chunked(body)))), ("Transfer-Encoding", "chunked")],
+            chunked(body))),
+        Case("content-length", "and transfer-encoding, CL.TE smuggling", req("POST", target, [
+            JSON, KEEP_ALIVE, ("Content-Length", str(len(SMUGGLED))), ("Transfer-Encoding", "chunked")], SMUGGLED)),
         Case("content-length", "on GET", req("GET", "/api/notes/", [("Content-Length", "20")], b"x" * 20)),
         Case("content-length", "smuggled second request",
              req("POST", target, [JSON, ("Content-Length", str(len(body)))], body) + req("GET", "/../../etc/passwd"),

@@ -36,6 +36,10 @@ class Api(Controller):
     async def json_body(self, req: Request) -> dict:
         return {"json": await req.json()}
 
+    @post("/stream")
+    async def stream(self, req: Request) -> dict:
+        return {"length": sum([len(chunk) async for chunk in req.stream()])}
+
 @pytest.fixture
 async def client():
     app = make_app(Api, MAX_CONTENT_LENGTH=1024)
@@ -84,6 +88,19 @@ async def test_json_helpers(client) -> None:
 async def test_malformed_content_length_is_400(client) -> None:
     res = await client.post("/body", content=b"abc", headers={"content-length": "nope"})
     assert res.status_code in (400, 413)
+
+
+@pytest.mark.parametrize("url", ["/body", "/stream"])
+async def test_content_length_with_transfer_encoding_is_400(client, url: str) -> None:
+    """Both framings at once is the request-smuggling shape: refused, whichever reader runs."""
+    headers = {"content-length": "3", "transfer-encoding": "chunked"}
+    res = await client.post(url, content=b"abc", headers=headers)
+    assert res.status_code == 400
+    assert res.json() == {
+        "status": "error",
+        "message": "Content-Length and Transfer-Encoding together are not accepted",
+    }
+    assert (await client.post(url, content=b"abc")).json() == {"length": 3}
 
 
 async def test_call_after_response_runs_once_the_response_is_sent() -> None:

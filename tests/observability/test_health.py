@@ -15,6 +15,8 @@ from surge.database.sql import SqlDatabase
 from surge.exceptions import ImproperlyConfigured
 from surge.extension import BaseExtension
 from surge.observability import Observability, ReadinessProbe
+from surge.security import Sessions
+from surge.task_manager import TaskManager, schedule_job
 from surge.testing import TestClient
 
 HEALTH = {"HEALTH": True}
@@ -146,3 +148,45 @@ async def test_a_probe_that_hangs_fails_after_the_timeout_and_others_are_reporte
 def test_a_bad_key_fails_at_startup_naming_it(section: dict[str, Any], key: str) -> None:
     with pytest.raises(ImproperlyConfigured, match=key.replace(".", r"\.")):
         obs_app(Observability(), OBSERVABILITY=section)
+
+
+async def test_redis_session_store_outage_makes_readyz_503_naming_the_sessions(redis_url: str) -> None:
+    target = urlsplit(redis_url)
+    proxy = await TcpProxy(target.hostname or "127.0.0.1", target.port or 6379).start()
+    section = {"BACKEND": "redis", "REDIS_URL": f"redis://127.0.0.1:{proxy.port}{target.path}", "KEY_PREFIX": "surge-test:readyz:"}
+    app = obs_app(Observability(), Sessions(), OBSERVABILITY=HEALTH, SESSIONS=section, SECRET_KEY="s" * 32)
+    try:
+        async with TestClient(app) as client:
+            ok = await client.get("/readyz")
+            await proxy.cut()
+            res = await client.get("/readyz")
+    finally:
+        await proxy.cut()
+    assert ok.status_code == 200 and ok.json()["checks"] == {"sessions": "ok"}
+    assert res.status_code == 503 and res.headers["retry-after"].isdigit()
+    assert res.json()["data"]["failing"] == {"sessions": "StoreUnavailable"}
+
+
+async def test_cookie_sessions_are_always_ready() -> None:
+    app = obs_app(Observability(), Sessions(), OBSERVABILITY=HEALTH, SECRET_KEY="s" * 32)
+    async with TestClient(app) as client:
+        res = await client.get("/readyz")
+    assert res.status_code == 200 and res.json()["checks"] == {"sessions": "ok"}
+
+
+class Jobs(TaskManager):
+    @schedule_job("interval", hours=1, id="nightly")
+    async def nightly(self) -> None:
+        return None
+
+
+async def test_a_stopped_scheduler_makes_readyz_503_naming_the_task_manager() -> None:
+    jobs = Jobs()
+    app = obs_app(Observability(), jobs, OBSERVABILITY=HEALTH)
+    async with TestClient(app) as client:
+        ok = await client.get("/readyz")
+        jobs.scheduler.shutdown(wait=False)
+        res = await client.get("/readyz")
+    assert ok.status_code == 200 and ok.json()["checks"] == {"task_manager": "ok"}
+    assert res.status_code == 503
+    assert res.json()["data"]["failing"] == {"task_manager": "SurgeError"}

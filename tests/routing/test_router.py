@@ -2,7 +2,7 @@
 
 import pytest
 
-from surge.exceptions import ImproperlyConfigured, MethodNotAllowed, NotFound
+from surge.exceptions import DuplicateRoutePath, ImproperlyConfigured, MethodNotAllowed, NotFound
 from surge.routing import Router
 
 
@@ -56,6 +56,15 @@ def test_duplicate_route_is_refused() -> None:
     router.add("GET", "/a", "first")
     with pytest.raises(ImproperlyConfigured, match="first"):
         router.add("GET", "/a", "second")
+
+
+def test_duplicate_route_raises_pyjolts_duplicate_route_path() -> None:
+    router = Router()
+    router.add("GET", "/a/", "first")
+    with pytest.raises(DuplicateRoutePath) as caught:
+        router.add("get", "/a", "second")
+    assert isinstance(caught.value, ImproperlyConfigured)
+    assert caught.value.message == "Route GET '/a' of 'second' is already registered by 'first'"
 
 
 def test_url_for_unknown_endpoint() -> None:

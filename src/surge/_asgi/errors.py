@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from surge._located import source_locs
 from surge.exceptions.http import BaseHttpException, HtmlAborterException
 from surge.exceptions.registry import ExceptionRegistry
 from surge.middleware.base import Next
@@ -52,11 +53,15 @@ async def default_http_exception(req: Request, exc: BaseException) -> Response:
 
 
 async def default_validation_error(req: Request, exc: BaseException) -> Response:
-    """422 with every field error of a pydantic ValidationError."""
+    """422 with every field error of a pydantic ValidationError, ``loc`` led by where the value came from."""
     assert isinstance(exc, ValidationError)
     errors = [
-        {"loc": list(error["loc"]), "msg": error["msg"], "type": error["type"]}
-        for error in exc.errors(include_url=False, include_context=False, include_input=False)
+        {"loc": loc, "msg": error["msg"], "type": error["type"]}
+        for loc, error in zip(
+            source_locs(req.scope, exc),
+            exc.errors(include_url=False, include_context=False, include_input=False),
+            strict=True,
+        )
     ]
     body = {"status": "error", "message": "Validation failed", "errors": errors}
     return req.app.response_class(req).json(_error_body(req, body)).status(422)

@@ -2,7 +2,7 @@
 
 from surge.auth.authentication import AuthConfig, AuthUtils
 from surge.auth.config import AuthenticationConfig
-from surge.auth.decorators import login_required, role_required
+from surge.auth.decorators import login_optional, login_required, public, role_required
 from surge.auth.exceptions import AuthenticationException, UnauthorizedException
 from surge.auth.extension import Authentication
 from surge.auth.jwt_tokens import JwtCodec
@@ -32,7 +32,9 @@ __all__ = [
     "UnauthorizedException",
     "basic_credentials",
     "bearer_token",
+    "login_optional",
     "login_required",
+    "public",
     "role_required",
     "roles_of",
 ]

@@ -28,7 +28,24 @@ if TYPE_CHECKING:
     from surge.controller.context import CompileContext
     from surge.http.request import Request
 
-__all__ = ["AuthBackend", "AuthSource", "AuthStep", "ExtensionsHolder", "ensure_roles", "ensure_user", "protect"]
+__all__ = [
+    "AuthBackend",
+    "AuthSource",
+    "AuthStep",
+    "ExtensionsHolder",
+    "ensure_roles",
+    "ensure_user",
+    "load_optional_user",
+    "mark_public",
+    "methods_roles",
+    "protect",
+    "protect_optional",
+]
+
+MethodRoles = dict[str, tuple[Any, ...]]
+"""Roles per HTTP method (``role_required(DELETE=["admin"])``); HEAD follows GET."""
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "WEBSOCKET"})
 
 _Target = TypeVar("_Target", bound=Callable[..., Any])  # an endpoint function or a controller class
 
@@ -122,22 +139,84 @@ async def ensure_roles(auth: AuthBackend, req: Request, roles: tuple[Any, ...]) 
         raise auth.unauthorized_error(roles)
 
 
+def methods_roles(by_method: Mapping[str, Iterable[Any]]) -> MethodRoles:
+    """Validate ``role_required(GET=[...], DELETE=[...])`` keywords (at import time).
+
+    Raises:
+        ValueError: a key is not an HTTP method, or its roles are a plain string.
+    """
+    result: MethodRoles = {}
+    for method, roles in by_method.items():
+        name = method.upper()
+        if name not in _METHODS:
+            raise ValueError(f"role_required({method}=...): {method!r} is not an HTTP method")
+        if isinstance(roles, str):
+            raise ValueError(f"role_required({method}=...): give a list of roles, e.g. {method}=[{roles!r}]")
+        result[name] = tuple(roles)
+    if "GET" in result and "HEAD" not in result:
+        result["HEAD"] = result["GET"]
+    return result
+
+
+async def load_optional_user(auth: AuthBackend, req: Request) -> Any:
+    """``req.user`` if a user can be loaded, else None; never raises an HTTP error."""
+    if req.user is not None:
+        return req.user
+    try:
+        user = auth.user_loader(req)
+        if isawaitable(user):
+            user = await user
+    except BaseHttpException:  # a loader that refuses a bad credential: treated as no user here
+        return None
+    if user is not None:
+        req.user = user
+    return user
+
+
 class AuthStep:
     """The endpoint wrapper: load the user (and check roles) before the handler."""
 
-    __slots__ = ("roles", "source", "user")
+    __slots__ = ("by_method", "optional", "roles", "source", "user")
 
     provides: tuple[str, ...] = ()
 
-    def __init__(self, source: AuthSource, roles: tuple[Any, ...] | None, user: str) -> None:
+    def __init__(
+        self,
+        source: AuthSource,
+        roles: tuple[Any, ...] | None,
+        user: str,
+        by_method: MethodRoles | None = None,
+        optional: bool = False,
+    ) -> None:
         self.source = source
         self.roles = roles
         self.user = user
+        self.by_method = by_method
+        self.optional = optional
 
     def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
         """Bind to the app's authentication extension (once, at startup)."""
         auth = self.source.at_startup(ctx, self.user)
         roles = self.roles
+        by_method = self.by_method
+        if self.optional:
+
+            async def optional_step(req: Request, kwargs: HandlerKwargs) -> Any:
+                await load_optional_user(auth, req)
+                return await call_next(req, kwargs)
+
+            return optional_step
+        if by_method:
+
+            async def method_step(req: Request, kwargs: HandlerKwargs) -> Any:
+                wanted = by_method.get(req.method, roles)
+                if wanted is None:
+                    await ensure_user(auth, req)
+                else:
+                    await ensure_roles(auth, req, wanted)
+                return await call_next(req, kwargs)
+
+            return method_step
         if roles is None:
 
             async def login_step(req: Request, kwargs: HandlerKwargs) -> Any:
@@ -154,7 +233,20 @@ class AuthStep:
         return role_step
 
 
-def _guard(source: AuthSource, roles: tuple[Any, ...] | None) -> Callable[[Request], Awaitable[None]]:
+def _guard(
+    source: AuthSource, roles: tuple[Any, ...] | None, by_method: MethodRoles | None = None
+) -> Callable[[Request], Awaitable[None]]:
+    if by_method:
+
+        async def method_guard(req: Request) -> None:
+            wanted = by_method.get(req.method, roles)
+            auth = source.at_request(req.app)
+            if wanted is None:
+                await ensure_user(auth, req)
+            else:
+                await ensure_roles(auth, req, wanted)
+
+        return method_guard
     if roles is None:
 
         async def login_guard(req: Request) -> None:
@@ -176,6 +268,7 @@ def _document(extra: dict[str, Any], roles: tuple[Any, ...] | None, scheme: str 
     ``openapi_security_schemes()``, which reads the live config (cookie names).
     """
     extra["login_required"] = True
+    extra["auth_decorated"] = True  # set by a decorator (REQUIRED_BY_DEFAULT marks only login_required)
     if roles is not None:
         known = list(extra.get("roles", []))
         known.extend(name for name in map(role_name, roles) if name not in known)
@@ -189,20 +282,55 @@ def protect(
     source: AuthSource,
     roles: Iterable[Any] | None,
     scheme: str | None = None,
+    by_method: MethodRoles | None = None,
 ) -> _Target:
-    """Attach a login (``roles is None``) or role requirement to an endpoint or controller class."""
+    """Attach a login (``roles is None``) or role requirement to an endpoint or controller class.
+
+    ``by_method`` maps HTTP methods to their own roles; other methods use ``roles``.
+    """
     role_tuple = None if roles is None else tuple(roles)
+    all_roles = role_tuple
+    if by_method:
+        all_roles = (*(role_tuple or ()), *(role for wanted in by_method.values() for role in wanted))
     if isinstance(target, type):
-        add_controller_guard(target, _guard(source, role_tuple))
-        _document(controller_spec(target).extra, role_tuple, scheme)
+        add_controller_guard(target, _guard(source, role_tuple, by_method))
+        _document(controller_spec(target).extra, all_roles, scheme)
         return target
-    decorator = "@login_required" if role_tuple is None else "@role_required"
-    add_endpoint_wrapper(target, AuthStep(source, role_tuple, f"{target.__qualname__} via {decorator}"))
+    decorator = "@login_required" if all_roles is None else "@role_required"
+    add_endpoint_wrapper(target, AuthStep(source, role_tuple, f"{target.__qualname__} via {decorator}", by_method))
     spec = endpoint_spec(target)
-    _document(spec.extra, role_tuple, scheme)
+    _document(spec.extra, all_roles, scheme)
     documented = {descriptor.status for descriptor in spec.descriptors}
     if 401 not in documented:
         spec.descriptors.append(Descriptor(status=401, description="Authentication required"))
-    if role_tuple is not None and 403 not in documented:
+    if all_roles and 403 not in documented:
         spec.descriptors.append(Descriptor(status=403, description="Missing required role"))
+    return target
+
+
+def protect_optional(target: _Target, source: AuthSource, scheme: str | None = None) -> _Target:
+    """Load the user when there is one, never refuse (``login_optional``)."""
+    if isinstance(target, type):
+        auth_source = source
+
+        async def optional_guard(req: Request) -> None:
+            await load_optional_user(auth_source.at_request(req.app), req)
+
+        add_controller_guard(target, optional_guard)
+        extra = controller_spec(target).extra
+    else:
+        add_endpoint_wrapper(target, AuthStep(source, None, f"{target.__qualname__} via @login_optional", optional=True))
+        extra = endpoint_spec(target).extra
+    extra["login_optional"] = True
+    extra["auth_decorated"] = True
+    if scheme is not None:
+        extra["security"] = [{scheme: []}, {}]  # OpenAPI: the scheme, or nothing
+    return target
+
+
+def mark_public(target: _Target) -> _Target:
+    """Exempt an endpoint or controller class from ``REQUIRED_BY_DEFAULT`` (``@auth.public``)."""
+    extra = controller_spec(target).extra if isinstance(target, type) else endpoint_spec(target).extra
+    extra["public"] = True
+    extra["security"] = []  # OpenAPI: no authentication
     return target

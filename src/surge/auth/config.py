@@ -30,6 +30,10 @@ class AuthenticationConfig(BaseModel):
         validation_alias=AliasChoices("UNAUTHORIZED_ERROR_MESSAGE", "AUTHORIZATION_ERROR_MSG"),
     )
 
+    REQUIRED_BY_DEFAULT: bool = Field(
+        False, description="Every HTTP endpoint needs a user unless marked @auth.public (static files, docs exempt)"
+    )
+
     JWT_ALGORITHM: JwtAlgorithm = Field("HS256", description="The only algorithm tokens may be signed with")
     JWT_SECRET: str | None = Field(
         None, description="HMAC key for HS* (at least as long as the hash); default: derived from SECRET_KEY"

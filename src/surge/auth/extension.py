@@ -10,7 +10,15 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from surge._imports import import_string
-from surge.auth._guards import AuthSource, ExtensionsHolder, protect
+from surge.auth._default import require_login_by_default
+from surge.auth._guards import (
+    AuthSource,
+    ExtensionsHolder,
+    mark_public,
+    methods_roles,
+    protect,
+    protect_optional,
+)
 from surge.auth.config import AuthenticationConfig
 from surge.auth.exceptions import AuthenticationException, UnauthorizedException
 from surge.auth.jwt_tokens import JwtCodec
@@ -163,7 +171,11 @@ class Authentication(  # type: ignore[misc]
         """
         name = self.openapi_scheme_name
         app = self.app
-        if name is None or find_authentication(app) is not self:
+        if find_authentication(app) is not self:
+            return
+        if self.config.REQUIRED_BY_DEFAULT:
+            require_login_by_default(self, app.router.routes, name)
+        if name is None:
             return
         for router in (app.router, app.ws_router):
             for route in router.routes:
@@ -173,6 +185,8 @@ class Authentication(  # type: ignore[misc]
                 for extra in (info.spec.extra, info.controller_spec.extra):
                     if extra.get("login_required") and "security" not in extra:
                         extra["security"] = [{name: []}]
+                    elif extra.get("login_optional") and "security" not in extra:
+                        extra["security"] = [{name: []}, {}]
 
     def authentication_error(self) -> AuthenticationException:
         """The 401 raised when no user is logged in."""
@@ -191,13 +205,31 @@ class Authentication(  # type: ignore[misc]
         """Require a logged-in user on an endpoint, a ``@socket`` handler or a controller class."""
         return protect(target, self._source, None, self.openapi_scheme_name)
 
-    def role_required(self, *roles: Any) -> Callable[[_Target], _Target]:
-        """Require one of ``roles`` (checked with ``role_check``); implies ``login_required``."""
+    def role_required(self, *roles: Any, **by_method: Sequence[Any]) -> Callable[[_Target], _Target]:
+        """Require one of ``roles`` (checked with ``role_check``); implies ``login_required``.
+
+        Keywords give a method its own roles: ``role_required(GET=["reader"], DELETE=["admin"])``;
+        a method not named uses the positional roles (none: a login is enough).
+
+        Raises:
+            ValueError: a keyword is not an HTTP method.
+        """
+        mapping = methods_roles(by_method) or None
+        positional = roles if roles or mapping is None else None
 
         def decorator(target: _Target) -> _Target:
-            return protect(target, self._source, roles, self.openapi_scheme_name)
+            return protect(target, self._source, positional, self.openapi_scheme_name, mapping)
 
         return decorator
+
+    def login_optional(self, target: _Target) -> _Target:
+        """Load ``req.user`` when a user can be loaded; never answer 401 (None when there is none)."""
+        return protect_optional(target, self._source, self.openapi_scheme_name)
+
+    @staticmethod
+    def public(target: _Target) -> _Target:
+        """Exempt an endpoint or controller class from ``AUTHENTICATION.REQUIRED_BY_DEFAULT``."""
+        return mark_public(target)
 
     # -- helpers of the seed ---------------------------------------------------------------------
     def create_signed_cookie_value(self, value: str | int) -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from surge.caching.backends._codec import decode_value, encode_value
 from surge.caching.backends.base import BaseCacheBackend
 from surge.caching.backends.memory import MemoryCacheBackend
 from surge.caching.config import CacheConfig
@@ -23,11 +24,22 @@ if TYPE_CHECKING:
     from surge.controller.context import CompileContext
     from surge.http.request import Request
 
-__all__ = ["Cache"]
+__all__ = ["Cache", "CacheValue"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 _T = TypeVar("_T")
 _CACHED_METHODS = frozenset({"GET", "HEAD"})
+# A value that is not a dict is stored wrapped, so backends (which store dicts) keep one format.
+_VALUE = "__surge_value__"
+
+CacheValue = dict[str, Any] | list[Any] | str | int | float | bool | None
+"""What ``cache.get`` returns: any JSON value (bytes allowed inside dicts and lists)."""
+
+
+def _unwrap(stored: dict[str, Any] | None) -> CacheValue:
+    if stored is not None and len(stored) == 1 and _VALUE in stored:
+        return cast(CacheValue, stored[_VALUE])
+    return stored
 
 
 class Cache(BaseExtension[CacheConfig], ReadinessProbe):
@@ -131,25 +143,56 @@ class Cache(BaseExtension[CacheConfig], ReadinessProbe):
         return result
 
     # -- key-value API ----------------------------------------------------------------------------
-    async def get(self, key: str) -> dict[str, Any] | None:
+    async def get(self, key: str) -> Any:  # a JSON value, as json.loads returns: Any keeps dict callers typed
         """The value stored under ``key`` (a response is a dict with ``status_code``,
         ``headers``, ``media_type`` and ``body``), or None on a miss or a backend failure."""
-        return await self._attempt("get", lambda: self.backend.get(key), None)
+        return _unwrap(await self._attempt("get", lambda: self.backend.get(key), None))
 
-    async def set(self, key: str, value: Response | dict[str, Any], duration: int | None = None) -> None:
-        """Store ``value`` (a Response or a JSON-able dict) for ``duration`` seconds.
+    async def set(
+        self,
+        key: str,
+        value: Response | CacheValue,
+        duration: int | None = None,
+        tags: Sequence[str] = (),
+    ) -> None:
+        """Store ``value`` (a Response or any JSON-able value) for ``duration`` seconds.
+
+        Every backend stores JSON, so ``get`` returns what JSON round-trips (a tuple comes
+        back as a list), whichever backend is configured.
 
         Raises:
             ValueError: ``value`` is a response that cannot be cached (stream, file, cookies,
                 error status).
+            TypeError: ``value`` is not JSON-able.
         """
         if isinstance(value, Response):
             payload = await to_payload(value)
             if payload is None:
                 raise ValueError("This response cannot be cached (stream, file, cookies or error status)")
-            value = payload
-        stored = value
-        await self._attempt("set", lambda: self.backend.set(key, stored, duration or self._duration), None)
+            stored = payload
+        else:
+            # raises TypeError here, not as a backend failure; the copy is what other backends return
+            stored = decode_value(encode_value(value if isinstance(value, dict) else {_VALUE: value}))
+        await self._store(key, stored, duration, tags)
+
+    async def _store(self, key: str, stored: dict[str, Any], duration: int | None, tags: Sequence[str]) -> None:
+        ttl = duration or self._duration
+
+        async def write() -> None:
+            await self.backend.set(key, stored, ttl)
+            if tags:
+                await self.backend.add_tags(key, tags, ttl)
+
+        await self._attempt("set", write, None)
+
+    async def invalidate_tags(self, *tags: str) -> int:
+        """Drop every entry stored with any of ``tags`` (every query-string and user variant).
+
+        Returns how many entries were dropped (0 when the backend is down: logged, never raised).
+        """
+        if not tags:
+            return 0
+        return await self._attempt("invalidate_tags", lambda: self.backend.invalidate_tags(tags), 0)
 
     async def delete(self, key: str) -> None:
         """Remove the entry under ``key``."""
@@ -186,16 +229,20 @@ class Cache(BaseExtension[CacheConfig], ReadinessProbe):
         return make_key(endpoint, "GET", route_params, query_string, identity, host)
 
     # -- the endpoint decorator -------------------------------------------------------------------
-    def cache(self, duration: int | None = None) -> Callable[[_F], _F]:
+    def cache(self, duration: int | None = None, tags: Sequence[str] = ()) -> Callable[[_F], _F]:
         """Cache the responses of a GET endpoint for ``duration`` seconds (default ``DURATION``).
 
-        Put it below the authentication decorators, so the user is known when the key is made.
+        ``tags`` name groups that ``await cache.invalidate_tags(...)`` drops at once. Put it
+        below the authentication decorators, so the user is known when the key is made.
         """
         if duration is not None and duration <= 0:
             raise ValueError("duration must be a positive number of seconds")
+        if isinstance(tags, str):
+            raise TypeError("tags must be a list of names, e.g. tags=['books']")
+        tag_names = tuple(tags)
 
         def decorator(func: _F) -> _F:
-            add_endpoint_wrapper(func, _CachedEndpoint(self, func, duration))
+            add_endpoint_wrapper(func, _CachedEndpoint(self, func, duration, tag_names))
             return func
 
         return decorator
@@ -206,6 +253,7 @@ class Cache(BaseExtension[CacheConfig], ReadinessProbe):
         key: str,
         duration: int | None,
         compute: Callable[[], Awaitable[Response]],
+        tags: tuple[str, ...] = (),
     ) -> Response:
         """Serve ``key`` from the cache, or compute it once for every concurrent request."""
         leader = self._inflight.get(key)
@@ -218,7 +266,7 @@ class Cache(BaseExtension[CacheConfig], ReadinessProbe):
         self._inflight[key] = future
         payload = None
         try:
-            payload = await self.get(key)
+            payload = await self._attempt("get", lambda: self.backend.get(key), None)
             if payload is not None:
                 return from_payload(req, payload)
             user_before = req.user
@@ -226,7 +274,7 @@ class Cache(BaseExtension[CacheConfig], ReadinessProbe):
             if req.user is user_before:  # a user loaded below the cache would make the key wrong
                 payload = await to_payload(response)
                 if payload is not None:
-                    await self.set(key, payload, duration)
+                    await self._store(key, payload, duration, tags)
             return response
         finally:
             if self._inflight.get(key) is future:
@@ -239,10 +287,11 @@ class _CachedEndpoint:
 
     provides: tuple[str, ...] = ()
 
-    def __init__(self, cache: Cache, func: Callable[..., Any], duration: int | None) -> None:
+    def __init__(self, cache: Cache, func: Callable[..., Any], duration: int | None, tags: tuple[str, ...]) -> None:
         self.cache = cache
         self.func = func
         self.duration = duration
+        self.tags = tags
 
     def wrap(self, ctx: CompileContext, call_next: CallNext) -> CallNext:
         """The step's per-request callable (built once, at startup).
@@ -252,6 +301,7 @@ class _CachedEndpoint:
         """
         cache = self.cache
         duration = self.duration
+        tags = self.tags
         endpoint = self.func.__qualname__
         ctx.require_extension(cache, f"{endpoint} via @{cache.configs_name.lower()}.cache")
 
@@ -265,6 +315,6 @@ class _CachedEndpoint:
                 if identity is None:  # a user we cannot tell apart from others: never share
                     return await call_next(req, kwargs)
             key = make_key(endpoint, req.method, req.route_parameters, req.query_string, identity, req.header(b"host"))
-            return await cache._serve(req, key, duration, lambda: call_next(req, kwargs))
+            return await cache._serve(req, key, duration, lambda: call_next(req, kwargs), tags)
 
         return cached

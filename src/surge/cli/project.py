@@ -7,17 +7,24 @@ inside the package would apply to the framework's own repository.
 
 The project gets a ``.env`` (git-ignored) with a random ``SECRET_KEY`` and ``DEBUG=false``:
 a project that is deployed as generated is not in DEBUG and has a key nobody else knows.
+
+Its dependency on Surge names where this Surge came from: ``surge>=VERSION`` for a release
+from an index, but ``surge @ file:///path/to/checkout`` (or ``git+...@commit``) when Surge was
+installed from a checkout, whose version an index may not have.
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+import json
 import re
 import secrets
 from pathlib import Path
+from typing import Any
 
 from surge.exceptions.config import ImproperlyConfigured
 
-__all__ = ["TEMPLATE_DIR", "create_project", "project_files"]
+__all__ = ["TEMPLATE_DIR", "create_project", "project_files", "surge_requirement"]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "project"
 _SUFFIX = ".tmpl"
@@ -34,9 +41,64 @@ def _title(name: str) -> str:
     return " ".join(word[:1].upper() + word[1:] for word in words if word) or "Surge app"
 
 
+def _direct_reference(direct_url: dict[str, Any]) -> str | None:
+    """A PEP 508 URL for the source a ``direct_url.json`` (PEP 610) records, or None."""
+    url = direct_url.get("url")
+    if not isinstance(url, str) or not url:
+        return None
+    vcs = direct_url.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs"):
+        commit = vcs.get("commit_id") or vcs.get("requested_revision")
+        return f"{vcs['vcs']}+{url}" + (f"@{commit}" if commit else "")
+    return url  # dir_info (a checkout, editable or not) or archive_info (a wheel or sdist file)
+
+
+def surge_requirement(distribution: importlib.metadata.Distribution | None = None) -> str:
+    """The requirement a new project writes for Surge: where the running Surge came from.
+
+    Args:
+        distribution: Surge's installed distribution (default: looked up by name).
+    """
+    from surge._version import __version__
+
+    if distribution is None:
+        try:
+            distribution = importlib.metadata.distribution("surge")
+        except importlib.metadata.PackageNotFoundError:  # run from a source tree on sys.path
+            checkout = Path(__file__).resolve().parents[3]
+            if (checkout / "pyproject.toml").is_file() and (checkout / "src" / "surge").is_dir():
+                return f"surge @ {checkout.as_uri()}"
+            return f"surge>={__version__}"
+    recorded = distribution.read_text("direct_url.json")
+    try:
+        reference = _direct_reference(json.loads(recorded)) if recorded else None
+    except (ValueError, AttributeError):  # a malformed record: fall back to the index
+        reference = None
+    return f"surge @ {reference}" if reference else f"surge>={__version__}"
+
+
+def _source_note(requirement: str) -> str:
+    """The README's paragraph about where Surge comes from (empty for a release)."""
+    from surge._version import __version__
+
+    if " @ " not in requirement:
+        return ""
+    url = requirement.split(" @ ", 1)[1]
+    return (
+        f"Surge was installed from `{url}` when this project was made, so `pyproject.toml`\n"
+        f"depends on `{requirement}`: `pip install` builds Surge from there, with no\n"
+        "package index involved. In an environment where that checkout is installed with\n"
+        "`pip install -e`, pip replaces it with a built copy; install the checkout with `-e` again\n"
+        "afterwards to edit Surge and the app together. Once you use a released Surge, change the\n"
+        f"dependency to `surge>={__version__}`.\n\n"
+    )
+
+
 def project_files() -> list[Path]:
     """The template's files, relative to the template folder."""
-    return sorted(path.relative_to(TEMPLATE_DIR) for path in TEMPLATE_DIR.rglob(f"*{_SUFFIX}") if path.is_file())
+    return sorted(
+        path.relative_to(TEMPLATE_DIR) for path in TEMPLATE_DIR.rglob(f"*{_SUFFIX}") if path.is_file()
+    )
 
 
 def _target_name(relative: Path) -> Path:
@@ -54,18 +116,18 @@ def create_project(name: str, parent: Path | None = None) -> Path:
     Raises:
         ImproperlyConfigured: the name is empty, or the folder exists and is not empty.
     """
-    from surge._version import __version__
-
     if not name or not name.strip() or Path(name).name in ("", ".", ".."):
         raise ImproperlyConfigured(f"Invalid project name {name!r}")
     root = (parent or Path.cwd()) / name
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise ImproperlyConfigured(f"{root} already exists and is not empty")
     title = _title(Path(name).name)
+    requirement = surge_requirement()
     replacements = {
         "__PROJECT_NAME__": _package_name(Path(name).name),
         "__APP_TITLE__": title.replace('"', "'"),
-        "__SURGE_VERSION__": __version__,
+        "__SURGE_REQUIREMENT__": json.dumps(requirement),  # a TOML basic string
+        "__SURGE_SOURCE_NOTE__": _source_note(requirement),
         "__SECRET_KEY__": secrets.token_urlsafe(48),  # one per project, written to .env only
     }
     for relative in project_files():

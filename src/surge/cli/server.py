@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import ipaddress
+import multiprocessing
 import socket
 import sys
 from dataclasses import dataclass
@@ -18,7 +19,16 @@ from typing import Any
 from surge.cli._loading import app_config, import_target, resolve_target
 from surge.exceptions.config import ImproperlyConfigured, MissingDependency
 
-__all__ = ["SERVERS", "ServeOptions", "debug_exposure_warning", "is_loopback", "resolve_options", "serve"]
+__all__ = [
+    "AddressInUse",
+    "SERVERS",
+    "ServeOptions",
+    "check_address_free",
+    "debug_exposure_warning",
+    "is_loopback",
+    "resolve_options",
+    "serve",
+]
 
 SERVERS = ("granian", "uvicorn")
 
@@ -119,8 +129,40 @@ def debug_exposure_warning(options: ServeOptions) -> str | None:
     )
 
 
+class AddressInUse(ImproperlyConfigured):
+    """Another process listens on the address ``surge run`` was asked to serve on."""
+
+
+def check_address_free(host: str, port: int) -> None:
+    """Bind ``host:port`` once, without ``SO_REUSEPORT``, and let it go.
+
+    granian's workers bind with ``SO_REUSEPORT``, so a second server on a busy port would
+    bind too and take half of the first one's connections. A socket without that option
+    cannot share a port someone listens on; ``SO_REUSEADDR`` still lets it pass over the
+    ``TIME_WAIT`` connections a server just stopped leaves behind.
+
+    Raises:
+        AddressInUse: something already listens there.
+    """
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as exc:
+            raise AddressInUse(
+                f"address already in use: {host}:{port} ({exc.strerror}); stop the server listening "
+                "there or choose another --port"
+            ) from None
+
+
 def serve(options: ServeOptions) -> None:
-    """Run the server in the foreground until it is stopped (Ctrl+C / SIGTERM)."""
+    """Run the server in the foreground until it is stopped (Ctrl+C / SIGTERM).
+
+    Raises:
+        AddressInUse: the host and port are taken.
+    """
+    check_address_free(options.host, options.port)
     if options.server == "uvicorn":
         import uvicorn
 
@@ -140,6 +182,10 @@ def serve(options: ServeOptions) -> None:
     kwargs: dict[str, Any] = {}
     if options.reload:
         kwargs["reload_paths"] = [Path.cwd()]
+        # Workers are forked from this process by default, which imported the app (and its
+        # config) to read HOST and PORT: every reload would fork that stale copy. Spawned
+        # workers start from the import string, so a reload sees changed code and config.
+        multiprocessing.set_start_method("spawn", force=True)
     Granian(
         options.target,
         address=options.host,

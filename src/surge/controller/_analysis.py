@@ -7,21 +7,23 @@ file, an extension, or a dependency provider) and builds the validators for it.
 from __future__ import annotations
 
 import inspect
-import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, get_args, get_origin, get_type_hints
 
-from pydantic import BaseModel, TypeAdapter, create_model
+from pydantic import BaseModel
 
 from surge.annotations import is_list_type, strip_annotated, strip_optional
-from surge.controller._int64 import bound_ints, is_plain_int
-from surge.controller.params import BodyParam, HandlerParams
+from surge.background import BackgroundTasks
+from surge.controller._codecs import is_attrs, is_struct
+from surge.controller._sources import BodyField, Endpoint, add_bodies, add_route, place_marked, source_model
+from surge.controller._typeddicts import is_typeddict, readable_typeddicts
+from surge.controller.params import HandlerParams
 from surge.exceptions.config import ImproperlyConfigured
 from surge.http.media_types import MediaType
 from surge.http.request import Request
 from surge.http.response import Response
 from surge.http.uploads import UploadedFile
+from surge.params import split_marker
 
 if TYPE_CHECKING:
     from surge.di.analysis import ParamSpec
@@ -54,7 +56,9 @@ def _is_body_type(annotation: object) -> bool:
     if isinstance(annotation, type):
         if issubclass(annotation, BaseModel):
             return True
-        if hasattr(annotation, "__dataclass_fields__") or typing.is_typeddict(annotation):
+        if hasattr(annotation, "__dataclass_fields__") or is_typeddict(annotation):
+            return True
+        if is_attrs(annotation) or is_struct(annotation):
             return True
     return False
 
@@ -84,59 +88,37 @@ def response_model_of(return_annotation: object) -> Any:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class _Endpoint:
-    """What analysis knows about the endpoint besides the handler's signature."""
-
-    where: str
-    http_method: str
-    route_params: dict[str, type]
-    consumes: str | None
-    provided: frozenset[str]
-    claim: Claim | None
-
-
-def _add_route(plan: HandlerParams, name: str, annotation: Any, rule_type: type) -> None:
-    plan.route[name] = annotation
-    if rule_type is int and (annotation is Any or is_plain_int(annotation)):
-        return  # the 64-bit range check of route ints (see _check_route_ints)
-    bare = _bare(annotation)
-    if bare is not Any and (bare is not rule_type or annotation is not bare):
-        plan.route_converters[name] = TypeAdapter(bound_ints(annotation))
-
-
 def _check_route_ints(plan: HandlerParams, route_params: dict[str, type]) -> None:
     """``int`` route values the handler's own annotation does not validate: check them to 64 bits."""
+    converted = {plan.wire.get(name, name) for name in plan.route_converters}
     plan.route_int64 = tuple(
-        name for name, rule_type in route_params.items() if rule_type is int and name not in plan.route_converters
+        name for name, rule_type in route_params.items() if rule_type is int and name not in converted
     )
 
 
-def _add_body(plan: HandlerParams, endpoint: _Endpoint, name: str, annotation: Any) -> None:
-    if plan.body is not None:
-        raise ImproperlyConfigured(
-            f"{endpoint.where}: two body parameters ({plan.body.name!r} and {name!r}); a request has one body"
-        )
-    media = endpoint.consumes if endpoint.consumes is not None else MediaType.APPLICATION_JSON.value
-    bare = _bare(annotation)
-    list_fields: frozenset[str] = frozenset()
-    if isinstance(bare, type) and issubclass(bare, BaseModel):
-        list_fields = frozenset(key for key, info in bare.model_fields.items() if is_list_type(info.annotation))
-    declared = endpoint.consumes is not None
-    plan.body = BodyParam(name, annotation, media, TypeAdapter(annotation), list_fields, declared)
-
-
-def _wants_body(plan: HandlerParams, endpoint: _Endpoint, annotation: object, default: object) -> bool:
+def _wants_body(bodies: list[BodyField], endpoint: Endpoint, annotation: object, default: object) -> bool:
     consumes = endpoint.consumes
     wants = _is_body_type(annotation) or (
-        plan.body is None and default is _EMPTY and _is_raw_body(_bare(annotation), consumes)
+        not bodies and default is _EMPTY and _is_raw_body(_bare(annotation), consumes)
     )
     return wants and (consumes is not None or endpoint.http_method in _BODY_METHODS)
 
 
-def _place(plan: HandlerParams, endpoint: _Endpoint, name: str, annotation: Any, default: object) -> None:
+def _place(
+    plan: HandlerParams, endpoint: Endpoint, bodies: list[BodyField], name: str, annotation: Any, default: object
+) -> None:
     """Decide the source of one (non-request) parameter."""
     if name in endpoint.provided:
+        return
+    try:
+        marker, annotation, default = split_marker(annotation, default, _EMPTY)
+    except TypeError as exc:
+        raise ImproperlyConfigured(f"{endpoint.where}: parameter {name!r}: {exc}") from None
+    if marker is not None:
+        place_marked(plan, endpoint, bodies, name, annotation, default, marker)
+        return
+    if _bare(annotation) is BackgroundTasks:
+        plan.background = name
         return
     if endpoint.claim is not None:
         claimed = endpoint.claim(name, annotation, default)
@@ -144,22 +126,23 @@ def _place(plan: HandlerParams, endpoint: _Endpoint, name: str, annotation: Any,
             plan.injected[name] = claimed
             return
     if name in endpoint.route_params:
-        _add_route(plan, name, annotation, endpoint.route_params[name])
+        add_route(plan, name, annotation, endpoint.route_params[name])
     elif _is_upload(annotation):
         plan.files[name] = (annotation, default)
-    elif _wants_body(plan, endpoint, annotation, default):
-        _add_body(plan, endpoint, name, annotation)
+    elif _wants_body(bodies, endpoint, annotation, default):
+        bodies.append(BodyField(name, readable_typeddicts(annotation), default, None))
     else:
         plan.query[name] = (annotation, default)
 
 
-def _query_model(plan: HandlerParams, where: str) -> None:
-    fields: dict[str, Any] = {
-        name: (bound_ints(annotation), ... if default is _EMPTY else default)
-        for name, (annotation, default) in plan.query.items()
-    }
-    plan.query_model = create_model(f"Query_{where.replace('.', '_')}", **fields)
-    plan.query_lists = frozenset(name for name, (ann, _) in plan.query.items() if is_list_type(ann))
+def _request_models(plan: HandlerParams, where: str) -> None:
+    if plan.query:
+        plan.query_model = source_model(plan, "Query", where, plan.query)
+        plan.query_lists = frozenset(name for name, (ann, _) in plan.query.items() if is_list_type(ann))
+    if plan.headers:
+        plan.header_model = source_model(plan, "Header", where, plan.headers)
+    if plan.cookies:
+        plan.cookie_model = source_model(plan, "Cookie", where, plan.cookies)
 
 
 def analyze_handler(
@@ -181,13 +164,15 @@ def analyze_handler(
         claim: claims dependency-injected parameters (the app's dependency registry), or None.
 
     Raises:
-        ImproperlyConfigured: a parameter cannot be sourced, or two body parameters.
+        ImproperlyConfigured: a parameter cannot be sourced, or two body parameters, or a
+            marker that does not fit (a ``Path()`` not in the rule, ``File()`` on a non-file).
     """
     try:
         hints = get_type_hints(func, include_extras=True)
     except Exception as exc:
         raise ImproperlyConfigured(f"{where}: cannot resolve type hints: {exc}") from exc
-    endpoint = _Endpoint(where, http_method, route_params, consumes, provided, claim)
+    endpoint = Endpoint(where, http_method, route_params, consumes, provided, claim)
+    bodies: list[BodyField] = []
     plan = HandlerParams(provided=provided, response_model=response_model_of(hints.get("return")))
     parameters = list(inspect.signature(func).parameters.values())[1:]  # skip self
     for index, param in enumerate(parameters):
@@ -198,9 +183,9 @@ def analyze_handler(
             plan.request_name = param.name
             plan.request_first = index == 0
         else:
-            _place(plan, endpoint, param.name, annotation, param.default)
-    if plan.query:
-        _query_model(plan, where)
+            _place(plan, endpoint, bodies, param.name, annotation, param.default)
+    add_bodies(plan, endpoint, bodies)
+    _request_models(plan, where)
     _check_route_ints(plan, route_params)
     if plan.body is None and consumes not in (None, MediaType.NO_CONTENT) and http_method not in _BODYLESS_METHODS:
         plan.required_media = consumes

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from surge._located import locate
+from surge.annotations import strip_annotated, strip_optional
 from surge.controller.params import BodyParam
 from surge.exceptions.http import BadRequest, UnsupportedMediaType
 from surge.http.media_types import MediaType
@@ -60,11 +62,14 @@ def _json_reader(body: BodyParam) -> BodyReader:
     adapter = body.adapter
     check = media_check(body.media_type, required=body.declared)
     title = getattr(body.annotation, "__name__", body.name)
+    when_empty = body.when_empty
 
     async def read_json(req: Request) -> Any:
         check(req)
         raw = await req.body()
         if not raw:
+            if when_empty is not None:
+                return when_empty()
             # A ValidationError, like any other invalid body: the seed's @handles(ValidationError)
             # handlers see missing data too.
             raise ValidationError.from_exception_data(title, [{"type": "missing", "loc": ("body",), "input": None}])
@@ -74,6 +79,7 @@ def _json_reader(body: BodyParam) -> BodyReader:
             for error in exc.errors(include_url=False):
                 if error["type"] == "json_invalid":
                     raise BadRequest(f"Malformed JSON body: {error['msg']}") from None
+            locate(req.scope, exc, "body")
             raise
 
     return read_json
@@ -83,12 +89,19 @@ def _form_reader(body: BodyParam) -> BodyReader:
     adapter = body.adapter
     check = media_check(body.media_type, required=True)
     list_fields = body.list_fields
+    when_empty = body.when_empty
 
     async def read_form(req: Request) -> Any:
         check(req)
         form = await req.form()
+        if not form and when_empty is not None and not body.embedded:
+            return when_empty()
         data = {key: (form.getlist(key) if key in list_fields else value) for key, value in form.items()}
-        return adapter.validate_python(data)
+        try:
+            return adapter.validate_python(data)
+        except ValidationError as exc:
+            locate(req.scope, exc, "body")
+            raise
 
     return read_form
 
@@ -96,12 +109,16 @@ def _form_reader(body: BodyParam) -> BodyReader:
 def _raw_reader(body: BodyParam) -> BodyReader:
     adapter = body.adapter
     check = media_check(body.media_type, required=body.declared)
-    as_text = adapter.json_schema().get("type") == "string"  # raw bodies are str or bytes parameters
+    as_text = strip_optional(strip_annotated(body.annotation)) is str  # raw bodies are str or bytes parameters
 
     async def read_raw(req: Request) -> Any:
         check(req)
         raw = await req.body()
-        return adapter.validate_python(raw.decode("utf-8") if as_text else raw)
+        try:
+            return adapter.validate_python(raw.decode("utf-8") if as_text else raw)
+        except ValidationError as exc:
+            locate(req.scope, exc, "body")
+            raise
 
     return read_raw
 

@@ -84,7 +84,9 @@ def finisher(logger: Logger, name: str, spec: EndpointSpec, params: HandlerParam
             response = req.response
         else:
             response = req.response.json(result)
-        if default_status is not None and response.status_code == 200:
+        # "Did not set": still 200 and never given one through .status() (no_content() and
+        # redirect() set theirs); an explicit .status(200) is kept.
+        if default_status is not None and response.status_code == 200 and not response._status_set:
             response.status_code = default_status
         if check_produces is not None:
             check_produces(response)

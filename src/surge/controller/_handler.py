@@ -18,15 +18,17 @@ import contextvars
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from surge._located import locate
+from surge.annotations import is_list_type, strip_annotated, strip_optional
+from surge.background import BackgroundTasks
 from surge.controller._body import body_reader, media_check
 from surge.controller._int64 import INT64_MAX, INT64_MIN, out_of_range
-from surge.controller.params import HandlerParams
+from surge.controller.params import FACTORY, HandlerParams
 from surge.controller.spec import CallNext
-from surge.exceptions.http import UnprocessableEntity
 from surge.http.request import Request
 
 __all__ = ["handler_step"]
@@ -38,22 +40,68 @@ def _query_reader(params: HandlerParams) -> Callable[[Request], BaseModel]:
     """Validate the query parameters of the handler, with one pydantic model."""
     model = params.query_model
     assert model is not None
-    lists = params.query_lists
-    names = tuple(params.query)
+    wire = params.wire
+    lists = frozenset(wire.get(name, name) for name in params.query_lists)
+    names = tuple(wire.get(name, name) for name in params.query)
 
     def read_query(req: Request) -> BaseModel:
         values = req.query_params
         raw = {name: (values.getlist(name) if name in lists else values[name]) for name in names if name in values}
-        return model.model_validate(raw)
+        try:
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            locate(req.scope, exc, "query")
+            raise
 
     return read_query
 
 
-def _route_validator(name: str, adapter: TypeAdapter[Any]) -> Callable[[Any], Any]:
+def _header_reader(params: HandlerParams) -> Callable[[Request], BaseModel]:
+    """Validate the header parameters; a list-typed one takes the comma-separated values."""
+    model = params.header_model
+    assert model is not None
+    names = tuple(
+        (params.wire.get(name, name), is_list_type(annotation)) for name, (annotation, _) in params.headers.items()
+    )
+
+    def read_headers(req: Request) -> BaseModel:
+        headers = req.headers
+        raw: dict[str, Any] = {}
+        for name, many in names:
+            value = headers.get(name)
+            if value is not None:
+                raw[name] = [part.strip() for part in value.split(",")] if many else value
+        try:
+            return model.model_validate(raw)
+        except ValidationError as exc:
+            locate(req.scope, exc, "header")
+            raise
+
+    return read_headers
+
+
+def _cookie_reader(params: HandlerParams) -> Callable[[Request], BaseModel]:
+    """Validate the cookie parameters, with one pydantic model."""
+    model = params.cookie_model
+    assert model is not None
+    names = tuple(params.wire.get(name, name) for name in params.cookies)
+
+    def read_cookies(req: Request) -> BaseModel:
+        cookies = req.cookies
+        try:
+            return model.model_validate({name: cookies[name] for name in names if name in cookies})
+        except ValidationError as exc:
+            locate(req.scope, exc, "cookie")
+            raise
+
+    return read_cookies
+
+
+def _route_validator(name: str, adapter: TypeAdapter[Any]) -> Callable[[Request, Any], Any]:
     """Validate one route value with the handler's annotation; errors name the parameter."""
     validate = adapter.validate_python
 
-    def validate_route(value: Any) -> Any:
+    def validate_route(req: Request, value: Any) -> Any:
         try:
             return validate(value)
         except ValidationError as exc:
@@ -61,34 +109,49 @@ def _route_validator(name: str, adapter: TypeAdapter[Any]) -> Callable[[Any], An
                 {key: error[key] for key in ("type", "input", "ctx") if key in error} | {"loc": (name, *error["loc"])}
                 for error in exc.errors(include_url=False)
             ]
-            raise ValidationError.from_exception_data("path", errors) from None
+            named = ValidationError.from_exception_data("path", errors)
+            locate(req.scope, named, "path")
+            raise named from None
 
     return validate_route
 
 
 def _files_reader(params: HandlerParams) -> Callable[[Request], Any]:
     """Read the uploaded files of the handler (name -> file, list of files, or default)."""
-    files = tuple(params.files.items())
+    files = tuple(
+        (name, params.wire.get(name, name), is_list_type(annotation), _is_bytes(annotation), default)
+        for name, (annotation, default) in params.files.items()
+    )
 
     async def read_files(req: Request) -> dict[str, Any]:
         form = await req.form()
         found: dict[str, Any] = {}
-        for name, (annotation, default) in files:
-            values = [value for value in form.getlist(name) if not isinstance(value, str)]
-            if getattr(annotation, "__origin__", None) is list:
+        for name, wire, many, as_bytes, default in files:
+            values: list[Any] = [value for value in form.getlist(wire) if not isinstance(value, str)]
+            if as_bytes:
+                values = [await value.read() for value in values]
+            if many:
                 found[name] = values
             elif values:
                 found[name] = values[0]
+            elif default is FACTORY:
+                found[name] = params.markers[name].default_factory()  # type: ignore[misc]
             elif default is not _EMPTY:
                 found[name] = default
             else:
-                raise UnprocessableEntity(
-                    f"Missing file field {name!r}",
-                    data=[{"loc": ["body", name], "msg": "Field required", "type": "missing"}],
-                )
+                missing = ValidationError.from_exception_data("files", [{"type": "missing", "loc": (wire,), "input": None}])
+                locate(req.scope, missing, "body")
+                raise missing
         return found
 
     return read_files
+
+
+def _is_bytes(annotation: Any) -> bool:
+    bare = strip_optional(strip_annotated(annotation))
+    if is_list_type(bare):
+        bare = strip_optional(strip_annotated(get_args(bare)[0]))
+    return bare is bytes
 
 
 async def _in_thread(method: Callable[..., Any], /, *args: object, **kwargs: object) -> Any:
@@ -124,36 +187,54 @@ class _Source:
 def _check_int64(src: _Source, name: str, local: str) -> None:
     """An ``int`` route value outside 64 bits is a 422 naming the parameter (two comparisons)."""
     reject = src.ref(out_of_range)
-    src.lines.append(f"    if not {INT64_MIN} <= {local} <= {INT64_MAX}: {reject}({name!r}, {local})")
+    src.lines.append(f"    if not {INT64_MIN} <= {local} <= {INT64_MAX}: {reject}(req, {name!r}, {local})")
+
+
+def _route_inputs(src: _Source, params: HandlerParams) -> None:
+    """Route parameters (read by their names in the rule), converted or range-checked."""
+    if params.route or params.route_int64:
+        src.lines.append("    rp = req.route_parameters")
+    read_routes = {params.wire.get(name, name) for name in params.route}
+    for name in params.route_int64:
+        if name not in read_routes:
+            _check_int64(src, name, src.read(f"rp[{name!r}]"))
+    for name in params.route:
+        wire = params.wire.get(name, name)
+        converter = params.route_converters.get(name)
+        if converter is None:
+            local = src.read(f"rp[{wire!r}]")
+            if wire in params.route_int64:
+                _check_int64(src, wire, local)
+        else:
+            local = src.read(f"{src.ref(_route_validator(wire, converter))}(req, rp[{wire!r}])")
+        src.args.append(f"{name}={local}")
 
 
 def _request_inputs(src: _Source, params: HandlerParams) -> None:
-    """Route, query, body and files, in that order, as keyword arguments."""
+    """Route, query, headers, cookies, body and files, in that order, as keyword arguments."""
     if params.required_media is not None:  # @consumes with no body parameter to check it: 415 first
         src.lines.append(f"    {src.ref(media_check(params.required_media, required=True))}(req)")
-    if params.route or params.route_int64:
-        src.lines.append("    rp = req.route_parameters")
-    for name in params.route_int64:
-        if name not in params.route:
-            _check_int64(src, name, src.read(f"rp[{name!r}]"))
-    for name in params.route:
-        converter = params.route_converters.get(name)
-        if converter is None:
-            local = src.read(f"rp[{name!r}]")
-            if name in params.route_int64:
-                _check_int64(src, name, local)
+    _route_inputs(src, params)
+    for model, reader, names in (
+        (params.query_model, _query_reader, params.query),
+        (params.header_model, _header_reader, params.headers),
+        (params.cookie_model, _cookie_reader, params.cookies),
+    ):
+        if model is not None:
+            values = src.read(f"{src.ref(reader(params))}(req)")
+            src.args.extend(f"{name}={values}.{name}" for name in names)
+    body_param = params.body
+    if body_param is not None:
+        body = src.read(f"{src.ref(body_reader(body_param))}(req)", awaited=True)
+        if body_param.embedded:
+            src.args.extend(f"{name}={body}.{name}" for name in body_param.embedded)
         else:
-            local = src.read(f"{src.ref(_route_validator(name, converter))}(rp[{name!r}])")
-        src.args.append(f"{name}={local}")
-    if params.query_model is not None:
-        query = src.read(f"{src.ref(_query_reader(params))}(req)")
-        src.args.extend(f"{name}={query}.{name}" for name in params.query)
-    if params.body is not None:
-        body = src.read(f"{src.ref(body_reader(params.body))}(req)", awaited=True)
-        src.args.append(f"{params.body.name}={body}")
+            src.args.append(f"{body_param.name}={body}")
     if params.files:
         files = src.read(f"{src.ref(_files_reader(params))}(req)", awaited=True)
         src.args.extend(f"{name}={files}[{name!r}]" for name in params.files)
+    if params.background is not None:
+        src.args.append(f"{params.background}={src.ref(BackgroundTasks)}(req)")
 
 
 def _arguments(src: _Source, params: HandlerParams, positional_request: bool) -> tuple[str, str]:
@@ -188,7 +269,7 @@ def handler_step(instance: object, func: Callable[..., Any], params: HandlerPara
     handler whose inputs need no I/O gets a plain function that returns its coroutine, so no
     coroutine of ours stands between the caller and the handler.
     """
-    if inspect.isasyncgenfunction(func):
+    if inspect.isasyncgenfunction(func) or inspect.isgeneratorfunction(func):  # a sync one is iterated in a thread
         kind = "stream"
     elif inspect.iscoroutinefunction(func):
         kind = "async"

@@ -16,6 +16,9 @@ from annotated_types import Ge, Gt, Interval, Le, Lt
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
+from surge._located import locate
+from surge.http.request import Request
+
 __all__ = ["INT64_MAX", "INT64_MIN", "bound_ints", "is_plain_int", "out_of_range"]
 
 INT64_MIN = -(2**63)
@@ -79,10 +82,12 @@ def is_plain_int(annotation: object) -> bool:
     }
 
 
-def out_of_range(name: str, value: int) -> NoReturn:
+def out_of_range(req: Request, name: str, value: int) -> NoReturn:
     """Raise the 422 of an ``int`` route parameter outside 64 bits, naming the parameter."""
     if value > INT64_MAX:
         error: Any = {"type": "less_than_equal", "loc": (name,), "input": value, "ctx": {"le": INT64_MAX}}
     else:
         error = {"type": "greater_than_equal", "loc": (name,), "input": value, "ctx": {"ge": INT64_MIN}}
-    raise ValidationError.from_exception_data("path", [error])
+    exc = ValidationError.from_exception_data("path", [error])
+    locate(req.scope, exc, "path")
+    raise exc

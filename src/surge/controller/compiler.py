@@ -12,15 +12,19 @@ from typing import TYPE_CHECKING
 from surge.controller._analysis import analyze_handler
 from surge.controller._pipeline import compile_endpoint, compile_socket
 from surge.controller.spec import ControllerSpec, EndpointInfo, EndpointSpec
+from surge.http.response import Response
 from surge.middleware.cors import CorsPolicy, cors_endpoint
 from surge.types import ConfigContext
 
 if TYPE_CHECKING:
-    from surge.controller.context import CompileContext
+    from surge.controller._pipeline import HttpEndpoint
+    from surge.controller.context import AppHook, CompileContext
     from surge.controller.params import HandlerParams
+    from surge.http.request import Request
     from surge.routing.router import Route
 
-__all__ = ["compile_route", "endpoint_cors_policy"]
+__all__ = ["app_hooked", "compile_route", "endpoint_cors_policy"]
+
 
 def endpoint_cors_policy(
     base: CorsPolicy | None, config: ConfigContext, spec: EndpointSpec, cspec: ControllerSpec
@@ -32,6 +36,33 @@ def endpoint_cors_policy(
     if isinstance(setting, dict):
         return (base or CorsPolicy.from_config(config)).override(setting)
     return base
+
+
+def app_hooked(endpoint: HttpEndpoint, before: tuple[AppHook, ...], after: tuple[AppHook, ...]) -> HttpEndpoint:
+    """``endpoint`` inside the app-wide hooks (``endpoint`` itself when there are none).
+
+    A before hook that returns a Response answers instead of the endpoint; every after hook
+    sees the response (a short-circuited one too) and may return a replacement.
+    """
+    if not (before or after):
+        return endpoint
+
+    async def hooked(req: Request) -> Response:
+        response: Response | None = None
+        for hook in before:
+            early = await hook(req)
+            if isinstance(early, Response):
+                response = early
+                break
+        if response is None:
+            response = await endpoint(req)
+        for hook in after:
+            replaced = await hook(response)
+            if isinstance(replaced, Response):
+                response = replaced
+        return response
+
+    return hooked
 
 
 def _analyze(ctx: CompileContext, route: Route, info: EndpointInfo) -> HandlerParams:
@@ -74,7 +105,7 @@ def compile_route(ctx: CompileContext, route: Route) -> None:
     if route.method == "WEBSOCKET":
         route.handler = compile_socket(ctx, info, params)
         return
-    handler = compile_endpoint(ctx, info, params)
+    handler = app_hooked(compile_endpoint(ctx, info, params), ctx.before_request, ctx.after_request)
     policy = endpoint_cors_policy(ctx.cors, ctx.config, info.spec, info.controller_spec)
     route.cors = policy
     route.handler = handler if policy is None else cors_endpoint(handler, policy, route.method, ctx.respond)

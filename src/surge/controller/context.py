@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from surge._marks import marked_members
 from surge.exceptions.config import ImproperlyConfigured
 from surge.middleware.cors import CorsPolicy
 from surge.types import ConfigContext
@@ -17,10 +19,32 @@ if TYPE_CHECKING:
     from surge.http.request import Request
     from surge.http.response import Response
 
-__all__ = ["CompileContext", "ErrorResponse"]
+__all__ = ["AppHook", "CompileContext", "ErrorResponse", "app_request_hooks"]
 
 ErrorResponse = Callable[["Request", BaseException], Awaitable["Response"]]
 """The app's one error path: an exception raised for a request -> the response to send."""
+
+AppHook = Callable[[Any], Awaitable[Any]]
+"""An app-wide ``@before_request`` (given the request) or ``@after_request`` (given the response) method."""
+
+
+def _awaitable(method: Callable[..., Any]) -> AppHook:
+    if inspect.iscoroutinefunction(method):
+        return method
+
+    async def call(value: Any) -> Any:  # a plain method: the hooks are short, run it in place
+        return method(value)
+
+    return call
+
+
+def app_request_hooks(app: object) -> tuple[tuple[AppHook, ...], tuple[AppHook, ...]]:
+    """The ``@before_request`` and ``@after_request`` methods of ``app``'s class (alphabetical, as
+    the controller's), found once at startup."""
+    marks = marked_members(type(app), "__surge_hook__")
+    before = tuple(_awaitable(getattr(app, name)) for name, mark in marks if mark == "before")
+    after = tuple(_awaitable(getattr(app, name)) for name, mark in marks if mark == "after")
+    return before, after
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +58,8 @@ class CompileContext:
         dependencies: the app's dependency registry.
         cors: the app-wide CORS policy (None when CORS is off).
         respond: the app's error responder.
+        before_request: the app-wide ``@before_request`` methods (read from ``config``, the app).
+        after_request: the app-wide ``@after_request`` methods.
     """
 
     config: ConfigContext
@@ -42,6 +68,13 @@ class CompileContext:
     dependencies: DependencyRegistry
     cors: CorsPolicy | None
     respond: ErrorResponse
+    before_request: tuple[AppHook, ...] = field(init=False)
+    after_request: tuple[AppHook, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        before, after = app_request_hooks(self.config)
+        object.__setattr__(self, "before_request", before)  # frozen: set once, here
+        object.__setattr__(self, "after_request", after)
 
     def require_extension(self, extension: object, user: str) -> None:
         """Check that ``extension`` (used by ``user``, e.g. ``"NotesApi.list via @cache.cache"``) is this app's.

@@ -6,16 +6,38 @@ it per request, and the OpenAPI generator reads it to describe the endpoint.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, TypeAdapter
 
 if TYPE_CHECKING:
     from surge.di.analysis import ParamSpec
     from surge.di.injector import Injector
+    from surge.params import Param
 
-__all__ = ["BodyParam", "HandlerParams"]
+__all__ = ["BodyParam", "BodyValidator", "FACTORY", "HandlerParams"]
+
+
+class _Factory:
+    """The default of a parameter whose marker gives a ``default_factory`` (so: not required)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FACTORY"
+
+
+FACTORY: Any = _Factory()
+
+
+class BodyValidator(Protocol):
+    """Validates a body: a pydantic ``TypeAdapter``, or the msgspec codec of a ``Struct`` body."""
+
+    def validate_json(self, data: bytes, /) -> Any: ...
+
+    def validate_python(self, data: Any, /) -> Any: ...
 
 
 @dataclass(slots=True)
@@ -23,14 +45,19 @@ class BodyParam:
     """The parameter that receives the parsed, validated request body.
 
     ``declared``: ``@consumes`` named the media type, so a request must send that Content-Type.
+    ``embedded``: the handler parameters that are keys of the body (``Body(embed=True)``,
+    several ``Body`` parameters, ``Form`` fields), read from the validated model by name.
+    ``when_empty``: makes the value of an empty body (None: the body is required).
     """
 
     name: str
     annotation: Any
     media_type: str
-    adapter: TypeAdapter[Any]
+    adapter: BodyValidator
     list_fields: frozenset[str] = frozenset()
     declared: bool = False
+    embedded: tuple[str, ...] = ()
+    when_empty: Callable[[], Any] | None = None
 
 
 @dataclass(slots=True)
@@ -44,8 +71,12 @@ class HandlerParams:
         route_converters: those whose annotation differs from the rule's converter type.
         route_int64: ``int`` route values checked to 64 bits (those no route converter validates).
         query: query parameters (name -> (annotation, default)), validated by ``query_model``.
+        headers, cookies: header and cookie parameters, the same way (``header_model``, ``cookie_model``).
+        wire: parameters whose name on the wire differs from the handler's (alias, header name).
+        markers: the ``surge.params`` marker of each parameter that has one (for OpenAPI).
         body: the body parameter, if any.
         files: uploaded-file parameters (name -> (annotation, default)).
+        background: the parameter that receives the request's ``BackgroundTasks``.
         injected: dependency-injected parameters (name -> their spec, planned by ``surge.di``).
         injector: the endpoint's dependency step (set when the endpoint is compiled).
         provided: handler kwargs that extension steps inject.
@@ -62,6 +93,13 @@ class HandlerParams:
     query: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     query_model: type[BaseModel] | None = None
     query_lists: frozenset[str] = frozenset()
+    headers: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    header_model: type[BaseModel] | None = None
+    cookies: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    cookie_model: type[BaseModel] | None = None
+    wire: dict[str, str] = field(default_factory=dict)
+    markers: dict[str, Param] = field(default_factory=dict)
+    background: str | None = None
     body: BodyParam | None = None
     files: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     injected: dict[str, ParamSpec] = field(default_factory=dict)

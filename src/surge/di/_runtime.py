@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ConfigDict, create_model
+from pydantic import ConfigDict, ValidationError, create_model
 
+from surge._located import locate
 from surge.annotations import is_list_type
 from surge.di._planner import SRC_CONST, SRC_NODE, SRC_REQUEST, SRC_SLOT, Node
 from surge.di.analysis import Mode, ParamSpec
@@ -77,6 +78,7 @@ def extractor(node: Node) -> Callable[[Request | None], dict[str, Any]] | None:
     model = create_model(name, __config__=ConfigDict(protected_namespaces=()), **fields)
     queries = tuple((param.name, is_list_type(param.annotation)) for param in node.query)
     headers = tuple((param.name, header) for param, header in node.headers)
+    sources = {name: "query" for name, _ in queries} | {name: "header" for name, _ in headers}
     names = tuple(fields)
 
     def extract(req: Request | None) -> dict[str, Any]:
@@ -93,7 +95,11 @@ def extractor(node: Node) -> Callable[[Request | None], dict[str, Any]] | None:
                 value = request_headers.get(header)
                 if value is not None:
                     raw[key] = value
-        validated = model.model_validate(raw)
+        try:
+            validated = model.model_validate(raw)
+        except ValidationError as exc:
+            locate(req.scope, exc, by_field=sources)
+            raise
         return {key: getattr(validated, key) for key in names}
 
     return extract

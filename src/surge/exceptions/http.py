@@ -19,6 +19,7 @@ __all__ = [
     "MethodNotAllowed",
     "NotFound",
     "PayloadTooLarge",
+    "RequestTimeout",
     "TooManyRequests",
     "Unauthorized",
     "UnprocessableEntity",
@@ -103,6 +104,13 @@ class MethodNotAllowed(NotFound):
 class Conflict(BaseHttpException):
     status_code = HttpStatus.CONFLICT
     default_message = "Conflict"
+
+
+class RequestTimeout(BaseHttpException):
+    """The request body did not arrive within ``BODY_TIMEOUT``; the connection is closed after."""
+
+    status_code = HttpStatus.REQUEST_TIMEOUT
+    default_message = "Request timeout"
 
 
 class PayloadTooLarge(BaseHttpException):

@@ -17,7 +17,7 @@ import time
 from types import BuiltinFunctionType
 from typing import Any
 
-from surge.exceptions.http import BadRequest, BaseHttpException
+from surge.exceptions.http import BadRequest, RequestTimeout
 from surge.types import Message, Receive
 
 __all__ = ["BodyRead", "BodyWatch", "raise_if_timed_out", "reading_task", "receive_by", "start_read"]
@@ -101,20 +101,18 @@ def raise_if_timed_out(watch: BodyWatch, task: asyncio.Task[Any]) -> None:
     """Turn the watch's cancellation of a body read into the 408 (other cancellations pass).
 
     Raises:
-        BaseHttpException: 408 Request Timeout, with ``Connection: close``.
+        RequestTimeout: 408, with ``Connection: close``.
     """
     if task in watch.expired:
         task.uncancel()
-        raise BaseHttpException(
-            "Request body not received in time", status_code=408, headers={"Connection": "close"}
-        )
+        raise RequestTimeout("Request body not received in time", headers={"Connection": "close"})
 
 
 async def receive_by(receive: Receive, read: BodyRead) -> Message:
     """The next body message of ``read``; 408 once its deadline has passed.
 
     Raises:
-        BaseHttpException: 408, the deadline passed. BadRequest: the client disconnected.
+        RequestTimeout: 408, the deadline passed. BadRequest: the client disconnected.
     """
     watch, task, deadline = read
     reads = watch.reads

@@ -12,9 +12,11 @@ from urllib.parse import parse_qsl
 import orjson
 
 from surge.exceptions.http import BadRequest, PayloadTooLarge
+from surge.http._args import RequestArgs
 from surge.http._body_watch import BodyRead, raise_if_timed_out, reading_task, receive_by, start_read
 from surge.http._forms import parse_multipart, parse_urlencoded
 from surge.http.datastructures import MultiDict, State
+from surge.http.negotiation import best_match
 from surge.http.response import Response
 from surge.http.uploads import UploadedFile
 from surge.types import AppContext, Message, Receive, Scope, Send
@@ -22,7 +24,6 @@ from surge.types import AppContext, Message, Receive, Scope, Send
 __all__ = ["AFTER_RESPONSE", "Request", "RequestApp"]
 
 _UNSET: Any = object()
-
 _monotonic = time.monotonic
 
 AFTER_RESPONSE = "surge.after_response"
@@ -38,7 +39,7 @@ class RequestApp(AppContext, Protocol):
     def body_timeout(self) -> float: ...
 
 
-class Request:
+class Request(RequestArgs):  # req.args, await req.all_args() (surge.http._args)
     """An incoming request (or websocket connection).
 
     Headers, query parameters, cookies and the body are parsed on first access, once.
@@ -181,6 +182,10 @@ class Request:
         value = self.header(b"content-type")
         return value.split(";", 1)[0].strip().lower() if value else ""
 
+    def accepts(self, *types: str) -> str | None:
+        """Which of ``types`` the client's ``Accept`` prefers by q-value (None: none is acceptable)."""
+        return best_match(self.header(b"accept"), types)
+
     @property
     def state(self) -> State:
         """Free-form per-request state for middleware and hooks."""
@@ -209,10 +214,7 @@ class Request:
             response = self._response = self.app.response_class(self)
         return response
 
-    @property
-    def res(self) -> Response:
-        """Alias of :attr:`response`."""
-        return self.response
+    res = response  # the alias PyJolt code uses
 
     def call_after_response(self, callback: Callable[[], Awaitable[Any]]) -> None:
         """Await ``callback()`` once the response has been sent (also after an error response).
@@ -308,8 +310,17 @@ class Request:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    @staticmethod
-    def _check_declared_length(declared: str, limit: int) -> None:
+    def _check_declared_length(self, declared: str, limit: int) -> None:
+        """Refuse a bad or too large ``Content-Length``, and one sent with ``Transfer-Encoding``.
+
+        Both framings at once is the request-smuggling shape (RFC 9112 6.3): a proxy in front
+        and the server may each pick a different one. Only bodies that declare a length pay
+        for the second header lookup.
+        """
+        if self.header(b"transfer-encoding") is not None:
+            raise BadRequest(
+                "Content-Length and Transfer-Encoding together are not accepted", headers={"Connection": "close"}
+            )
         try:
             declared_length = int(declared)
         except ValueError:

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-import email.utils
-import hashlib
 import os
 import re
-import stat
-from collections.abc import AsyncIterable, Generator, Mapping
-from http.cookies import SimpleCookie
+from collections.abc import AsyncIterable, AsyncIterator, Generator
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 from urllib.parse import quote
 
-import anyio
+import orjson
 
 from surge.exceptions.http import BadRequest
+from surge.http._files import FileBody
+from surge.http._folder_files import FolderFiles
+from surge.http._header_methods import HeaderMethods
+from surge.http._headers import has_header, raw_headers
+from surge.http._proxy import ProxyPass
+from surge.http.conditional import not_modified
 from surge.http.json_codec import dumps
 from surge.http.media_types import MediaType
+from surge.http.negotiation import NotAcceptable, best_match, to_xml
+from surge.http.sse import DEFAULT_PING_SECONDS, EventStream
 from surge.http.status import HttpStatus
+from surge.http.streaming import StreamContent, as_async_iterable, prepend, send_chunks
 
 if TYPE_CHECKING:
     from surge.types import Connection, Send
@@ -30,15 +35,15 @@ _JSON: str = MediaType.APPLICATION_JSON
 _NO_CONTENT: int = HttpStatus.NO_CONTENT
 _STATUS_CODES: dict[int, int] = {int(status): int(status) for status in HttpStatus}
 _UNSET: Any = object()
-_FILE_CHUNK = 64 * 1024
+_OCTETS: str = MediaType.APPLICATION_OCTET_STREAM
+_SAFE = ("GET", "HEAD")
+_XML = "application/xml; charset=utf-8"
+_OFFERS = ("application/json", "text/html", "application/xml")  # JSON first: what */* gets
 _NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
-_MEDIA_TYPES: dict[str, bytes] = {}  # media type -> encoded header value (a handful of entries)
-_MEDIA_TYPES_MAX = 64
-_COOKIE_OCTETS = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class Response(Generic[T]):
+class Response(FolderFiles, HeaderMethods, ProxyPass, Generic[T]):  # static(), media(): surge.http._folder_files
     """The response to a request, built with chained calls.
 
     ``req.response.json({...}).status(201)`` sets the body and status. Rendering templates is
@@ -51,10 +56,10 @@ class Response(Generic[T]):
     """
 
     __slots__ = (
-        "_cookies",
         "_file",
         "_json",
         "_pending",
+        "_status_set",
         "_stream",
         "body",
         "headers",
@@ -72,62 +77,24 @@ class Response(Generic[T]):
         self._json: Any = _UNSET
         self._pending: Any = None
         self._stream: AsyncIterable[bytes | str] | None = None
-        self._file: tuple[str, os.stat_result] | None = None
-        self._cookies: list[str] | None = None
+        self._file: FileBody | None = None
+        self._cookies = None
+        self._extra = None
+        self._validators = False
+        self._status_set = False  # .status() was called: an endpoint's default status leaves it alone
 
     # -- status and headers ---------------------------------------------------------------------
     def status(self, status_code: int | HttpStatus) -> Self:
         """Set the status code."""
         # PERF: a dict hit turns HttpStatus.OK into 200 in half the time int() takes
         self.status_code = _STATUS_CODES.get(status_code) or int(status_code)
+        self._status_set = True
         return self
 
     def set_header(self, key: str, value: str) -> Self:
         """Set a response header."""
         self.headers[key] = value
         return self
-
-    def set_cookie(
-        self,
-        cookie_name: str,
-        value: str,
-        max_age: int | None = None,
-        path: str = "/",
-        domain: str | None = None,
-        secure: bool = False,
-        http_only: bool = True,
-        same_site: str | None = "Lax",
-        expires: int | str | None = None,
-    ) -> Self:
-        """Set a cookie (HttpOnly and SameSite=Lax unless told otherwise)."""
-        cookie: SimpleCookie = SimpleCookie()
-        cookie[cookie_name] = value
-        morsel = cookie[cookie_name]
-        if _COOKIE_OCTETS.fullmatch(morsel.value):  # RFC 6265 values go out verbatim (unquoted), as PyJolt's
-            morsel.set(cookie_name, morsel.value, morsel.value)
-        morsel["path"] = path
-        if max_age is not None:
-            morsel["max-age"] = str(max_age)
-        if expires is not None:
-            morsel["expires"] = expires
-        if domain is not None:
-            morsel["domain"] = domain
-        if secure:
-            morsel["secure"] = True
-        if http_only:
-            morsel["httponly"] = True
-        if same_site:
-            morsel["samesite"] = same_site
-        if self._cookies is None:
-            self._cookies = []
-        self._cookies.append(morsel.OutputString())
-        return self
-
-    def delete_cookie(self, cookie_name: str, path: str = "/", domain: str | None = None) -> Self:
-        """Tell the client to drop a cookie."""
-        return self.set_cookie(
-            cookie_name, "", max_age=0, path=path, domain=domain, expires="Thu, 01 Jan 1970 00:00:00 GMT"
-        )
 
     # -- bodies -------------------------------------------------------------------------------
     def json(self, data: Any) -> Self:
@@ -170,12 +137,45 @@ class Response(Generic[T]):
         self._pending = ("file", template_path, context or {})
         return self
 
-    def stream(self, content: AsyncIterable[bytes | str], media_type: str | None = None) -> Self:
-        """Send the chunks of an async iterable as they are produced."""
-        self._stream = content
+    def stream(self, content: StreamContent, media_type: str | None = None) -> Self:
+        """Send the chunks of an iterable as they are produced (a sync one is iterated in a thread).
+
+        Without a media type, str chunks go out as ``text/plain; charset=utf-8``, bytes as
+        ``application/octet-stream``.
+        """
+        self._stream = as_async_iterable(content)
         if media_type is not None:
             self.media_type = media_type
         return self
+
+    def sse(self, events: AsyncIterable[Any], ping: float | None = DEFAULT_PING_SECONDS) -> Self:
+        """Send Server-Sent Events (str, dict or ``ServerSentEvent`` items), pinging every ``ping`` s."""
+        receive = self.request.receive if self.request is not None else None
+        self._stream = EventStream(events, ping, receive)
+        self.media_type = "text/event-stream"
+        self.headers.setdefault("cache-control", "no-cache")
+        self.headers.setdefault("x-accel-buffering", "no")  # nginx would otherwise hold events back
+        return self
+
+    async def negotiate(self, data: Any, template: str | None = None, context: dict[str, Any] | None = None) -> Self:
+        """Send ``data`` as the client's ``Accept`` prefers: JSON, XML, or ``template`` rendered (HTML).
+
+        Raises:
+            NotAcceptable: the client accepts none of them (406, listing the available types).
+        """
+        offers = [offer for offer in _OFFERS if template is not None or offer != "text/html"]
+        choice = best_match(self.request.headers.get("accept") if self.request is not None else None, offers)
+        self.add_header("vary", "Accept")
+        if choice is None:
+            raise NotAcceptable(offers)
+        if choice == "application/json":
+            return self.json(data)
+        if choice == "application/xml":
+            self.body, self._json, self.media_type = to_xml(orjson.loads(dumps(data))), _UNSET, _XML
+            return self
+        assert template is not None
+        values = {**(data if isinstance(data, dict) else {}), **(context or {}), "data": data}
+        return await self.html(template, values)
 
     def send_file(
         self,
@@ -188,26 +188,28 @@ class Response(Generic[T]):
         """Send a file from disk (path) or bytes.
 
         Files get Content-Type (guessed from the name), Content-Length, ETag and Last-Modified;
-        a matching ``If-None-Match`` / ``If-Modified-Since`` turns the response into 304.
+        a matching ``If-None-Match`` / ``If-Modified-Since`` turns the response into 304. A
+        ``Range`` is answered 206 (several ranges as ``multipart/byteranges``), or 416 when no
+        range overlaps the file; ``If-Range`` sends the whole file once it has changed.
         """
         import mimetypes
 
         if headers:
             self.headers.update(headers)
         if isinstance(body, bytes):
-            self.body = body
-            self._json = _UNSET
+            self.body, self._file, self._json = body, FileBody(data=body), _UNSET
             guess_name = filename
         else:
             path = os.fspath(body)
-            self._file = (path, os.stat(path))
+            self._file = FileBody(path, os.stat(path))
+            self._file.set_validators(self.headers)
             guess_name = filename or path
         if media_type is None and guess_name:
             guessed, _ = mimetypes.guess_type(guess_name)
             media_type = guessed
         self.media_type = media_type or MediaType.APPLICATION_OCTET_STREAM
         if filename or as_attachment:
-            name = filename or os.path.basename(self._file[0] if self._file else "download")
+            name = filename or os.path.basename(self._file.path or "download")
             kind = "attachment" if as_attachment else "inline"
             self.headers["content-disposition"] = f"{kind}; filename*=UTF-8''{quote(name)}"
         return self
@@ -258,9 +260,36 @@ class Response(Generic[T]):
         return self._stream is not None
 
     @property
+    def body_stream(self) -> AsyncIterable[bytes | str] | None:
+        """The iterable a streaming body is sent from (None when the body is not streamed)."""
+        return self._stream
+
+    def replace_body(self, body: bytes | AsyncIterable[bytes | str]) -> Self:
+        """Replace the body, keeping status and headers (a middleware re-encoding it, say).
+
+        Validators already set (ETag, Last-Modified) keep answering conditional GETs with 304.
+        """
+        self._file, self._json = None, _UNSET
+        if isinstance(body, bytes):
+            self.body, self._stream = body, None
+        else:
+            self.body, self._stream = b"", body
+        self._validators = self._validators or "etag" in self.headers or "last-modified" in self.headers
+        return self
+
+    @property
+    def file_size(self) -> int | None:
+        """The size of a file body (None when the body is not a file on disk)."""
+        return self._file.size if self._file is not None and self._file.path is not None else None
+
+    def file_chunks(self) -> AsyncIterator[bytes]:
+        """The whole file body, read in chunks (nothing when the body is not a file)."""
+        return (self._file or FileBody(data=b"")).iter_whole()
+
+    @property
     def is_file(self) -> bool:
         """True when the body is a file sent from disk."""
-        return self._file is not None
+        return self._file is not None and self._file.path is not None
 
     @property
     def cookies(self) -> tuple[str, ...]:
@@ -306,89 +335,48 @@ class Response(Generic[T]):
             self._json = _UNSET
         status = self.status_code
         if self._file is not None:
-            status = self._prepare_file(request.headers if request is not None else {})
-        raw_headers = self._raw_headers(status)
-        if self._stream is not None and not head:
-            await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-            async for chunk in self._stream:
-                data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
-                if data:
-                    await send({"type": "http.response.body", "body": data, "more_body": True})
-            await send({"type": "http.response.body", "body": b""})
+            status, self.media_type = self._file.prepare(
+                self.headers, request.headers if request is not None else {}, status, self.media_type
+            )
+        elif self._validators and request is not None and status == 200 and request.method in _SAFE:
+            if not_modified(request.headers, self.headers.get("etag"), self.headers.get("last-modified")):
+                status = 304
+        if self._stream is not None and not head and status not in _NO_BODY_STATUSES:
+            await self._send_stream(send, status)
             return
-        await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+        await send({"type": "http.response.start", "status": status, "headers": self._raw_headers(status)})
         if head or status in _NO_BODY_STATUSES:
             await send({"type": "http.response.body", "body": b""})
         elif self._file is not None:
-            await self._send_file_body(send)
+            await self._file.send(send)
         else:
             await send({"type": "http.response.body", "body": self.body})
 
-    def _raw_headers(self, status: int) -> list[tuple[bytes, bytes]]:
-        headers = self.headers
-        media_type = self.media_type
-        if headers:
-            raw = [(key.lower().encode("latin-1"), value.encode("latin-1")) for key, value in headers.items()]
-            has_type = _has(headers, "content-type")
-            has_length = _has(headers, "content-length")
-        else:
-            raw, has_type, has_length = [], False, False
-        if media_type is not None and not has_type:
-            encoded = _MEDIA_TYPES.get(media_type)
-            if encoded is None:
-                encoded = str(media_type).encode("latin-1")
-                if len(_MEDIA_TYPES) < _MEDIA_TYPES_MAX:  # per-response values (a boundary) must not grow it
-                    _MEDIA_TYPES[media_type] = encoded
-            raw.append((b"content-type", encoded))
-        if self._stream is None and status not in _NO_BODY_STATUSES and not has_length:
-            length = self._file[1].st_size if self._file is not None else len(self.body)
-            raw.append((b"content-length", b"%d" % length))  # PERF: cheaper than str().encode()
-        if self._cookies:
-            raw.extend((b"set-cookie", cookie.encode("latin-1")) for cookie in self._cookies)
-        return raw
-
-    def _prepare_file(self, request_headers: Mapping[str, str]) -> int:
-        assert self._file is not None
-        path, st = self._file
-        etag = '"' + hashlib.md5(f"{st.st_mtime_ns}-{st.st_size}".encode(), usedforsecurity=False).hexdigest() + '"'
-        self.headers.setdefault("etag", etag)
-        self.headers.setdefault("last-modified", email.utils.formatdate(st.st_mtime, usegmt=True))
-        if_none_match = request_headers.get("if-none-match")
-        if if_none_match is not None:
-            candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-            if etag in candidates or "*" in candidates:
-                return HttpStatus.NOT_MODIFIED
-            return self.status_code
-        if_modified_since = request_headers.get("if-modified-since")
-        if if_modified_since:
-            try:
-                since = email.utils.parsedate_to_datetime(if_modified_since).timestamp()
-            except (TypeError, ValueError):
-                return self.status_code
-            if int(st.st_mtime) <= since:
-                return HttpStatus.NOT_MODIFIED
-        return self.status_code
-
-    async def _send_file_body(self, send: Send) -> None:
-        assert self._file is not None
-        path, st = self._file
-        if not stat.S_ISREG(st.st_mode):
-            await send({"type": "http.response.body", "body": b""})
+    async def _send_stream(self, send: Send, status: int) -> None:
+        stream = self._stream
+        assert stream is not None
+        if isinstance(stream, EventStream):
+            await send({"type": "http.response.start", "status": status, "headers": self._raw_headers(status)})
+            await stream.run(send)
             return
-        async with await anyio.open_file(path, "rb") as handle:
-            remaining = st.st_size
-            while remaining > 0:
-                chunk = await handle.read(min(_FILE_CHUNK, remaining))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
-                await send({"type": "http.response.body", "body": chunk, "more_body": remaining > 0})
-            if remaining > 0 or st.st_size == 0:
-                await send({"type": "http.response.body", "body": b""})
+        await self.decide_stream_type()
+        await send({"type": "http.response.start", "status": status, "headers": self._raw_headers(status)})
+        await send_chunks(aiter(self._stream or stream), None, send)
+
+    async def decide_stream_type(self) -> None:
+        """Give a streamed body without a media type one, from its first chunk: text for str, else bytes."""
+        if self._stream is not None and self.media_type is None and not has_header(self.headers, "content-type"):
+            iterator = aiter(self._stream)
+            first = await anext(iterator, b"")
+            self.media_type = "text/plain; charset=utf-8" if isinstance(first, str) else _OCTETS
+            self._stream = prepend(first, iterator)
+
+    def _raw_headers(self, status: int) -> list[tuple[bytes, bytes]]:
+        length = None
+        if self._stream is None and status not in _NO_BODY_STATUSES:
+            length = self._file.length if self._file is not None else len(self.body)
+        return raw_headers(self.headers, self.media_type, length, self._extra, self._cookies)
 
     def __repr__(self) -> str:
         return f"<Response {self.status_code}>"
 
-
-def _has(headers: dict[str, str], name: str) -> bool:
-    return name in headers or any(key.lower() == name for key in headers)

@@ -6,8 +6,9 @@ import os
 import re
 import shutil
 import unicodedata
+from collections.abc import Generator
 from tempfile import SpooledTemporaryFile
-from typing import IO
+from typing import IO, Any
 
 import anyio.to_thread
 
@@ -44,11 +45,32 @@ def secure_filename(filename: str) -> str:
     return name
 
 
+class _ReadyBytes(bytes):
+    """Bytes that can also be awaited (to plain bytes): ``f.read()`` and ``await f.read()`` both work."""
+
+    def __await__(self) -> Generator[Any, None, bytes]:
+        return bytes(self)
+        yield  # pragma: no cover - makes this a generator that finishes at once
+
+
+class _ReadyInt(int):
+    """An int that can also be awaited (to a plain int), for ``seek`` and ``save``."""
+
+    def __await__(self) -> Generator[Any, None, int]:
+        return int(self)
+        yield  # pragma: no cover - makes this a generator that finishes at once
+
+
 class UploadedFile:
     """A file sent in a ``multipart/form-data`` body.
 
     The content is spooled: kept in memory up to 1 MiB, then on disk, so large uploads
     never sit in memory whole.
+
+    ``read``, ``seek`` and ``save`` work as PyJolt's (plain calls) and as Surge's (awaited):
+    the work is done at the call and the result can be awaited too. Past the 1 MiB spool they
+    touch the disk on the event loop; for a very large upload in a busy app, run the copy in a
+    thread: ``await anyio.to_thread.run_sync(upload.save, path)``.
     """
 
     __slots__ = ("content_type", "field_name", "file", "filename", "headers", "size")
@@ -71,16 +93,16 @@ class UploadedFile:
         self.file.write(chunk)
         self.size += len(chunk)
 
-    async def read(self, size: int = -1) -> bytes:
-        """Read ``size`` bytes (all when -1) from the current position."""
-        return await anyio.to_thread.run_sync(self.file.read, size)
+    def read(self, size: int = -1) -> _ReadyBytes:
+        """Read ``size`` bytes (all when -1) from the current position (awaitable too)."""
+        return _ReadyBytes(self.file.read(size))
 
-    async def seek(self, offset: int) -> None:
-        """Move the read position."""
-        await anyio.to_thread.run_sync(self.file.seek, offset)
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> _ReadyInt:
+        """Move the read position; returns the new position (awaitable too)."""
+        return _ReadyInt(self.file.seek(offset, whence))
 
-    async def save(self, destination: str | os.PathLike[str]) -> int:
-        """Copy the whole upload to ``destination``; returns the number of bytes written.
+    def save(self, destination: str | os.PathLike[str]) -> _ReadyInt:
+        """Copy the whole upload to ``destination``; returns the number of bytes written (awaitable too).
 
         When ``destination`` is a directory, the file goes into it under
         ``secure_filename(self.filename)`` (``"upload"`` when nothing of the name is usable),
@@ -96,21 +118,17 @@ class UploadedFile:
         if name and path.endswith(name) and (name in (".", "..") or any(c in name for c in "/\\\x00")):
             raise BadRequest("The uploaded file's name cannot be used to save it")
 
-        def _copy() -> int:
-            nonlocal path
-            if os.path.isdir(path):
-                path = os.path.join(path, secure_filename(self.filename) or "upload")
+        if os.path.isdir(path):
+            path = os.path.join(path, secure_filename(self.filename) or "upload")
+        self.file.seek(0)
+        try:
+            with open(path, "wb") as target:
+                shutil.copyfileobj(self.file, target)
+        except (ValueError, IsADirectoryError):
+            raise BadRequest("The uploaded file's name cannot be used to save it") from None
+        finally:
             self.file.seek(0)
-            try:
-                with open(path, "wb") as target:
-                    shutil.copyfileobj(self.file, target)
-            except (ValueError, IsADirectoryError):
-                raise BadRequest("The uploaded file's name cannot be used to save it") from None
-            finally:
-                self.file.seek(0)
-            return self.size
-
-        return await anyio.to_thread.run_sync(_copy)
+        return _ReadyInt(self.size)
 
     async def close(self) -> None:
         """Release the spooled content."""

@@ -34,7 +34,7 @@ class LoggerBase:
             type(self).__name__
         )
         raw = app.get_conf(self.configs_name, None)
-        self.settings = LoggerConfig.from_section(self.configs_name, raw)
+        self.settings = LoggerConfig.from_section(self.configs_name, raw, debug=bool(app.get_conf("DEBUG", False)))
         self.config: dict[str, Any] = dict(raw) if isinstance(raw, dict) else {}
         self.sink_id: int | None = None
 

@@ -50,7 +50,9 @@ class LoggerConfig(BaseModel):
     """The keys of a logger section; any other key is a configuration error.
 
     ``ROTATION``, ``RETENTION``, ``COMPRESSION``, ``DELAY``, ``MODE`` and ``ENCODING`` apply to
-    file sinks only (console sinks ignore them).
+    file sinks only (console sinks ignore them). ``BACKTRACE`` and ``DIAGNOSE`` (which prints
+    the values of local variables in a traceback: passwords, tokens, personal data) take effect
+    only with ``DEBUG`` on; with it off every sink logs plain tracebacks.
     """
 
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
@@ -87,8 +89,11 @@ class LoggerConfig(BaseModel):
         return value
 
     @classmethod
-    def from_section(cls, section: str, raw: object, **defaults: object) -> LoggerConfig:
-        """Validate the dict ``raw`` of config section ``section``.
+    def from_section(cls, section: str, raw: object, *, debug: bool = False, **defaults: object) -> LoggerConfig:
+        """Validate the dict ``raw`` of config section ``section``; ``debug`` is the app's ``DEBUG``.
+
+        Without ``debug``, ``BACKTRACE`` and ``DIAGNOSE`` are turned off whatever the section says:
+        a traceback in a production log never carries local variable values.
 
         Raises:
             ImproperlyConfigured: ``raw`` is not a dict, or a key is unknown or invalid;
@@ -101,9 +106,12 @@ class LoggerConfig(BaseModel):
         if not isinstance(raw, dict):
             raise ImproperlyConfigured(f"{section} must be a dict of logger settings, got {type(raw).__name__}")
         try:
-            return cls.model_validate({**defaults, **raw})
+            config = cls.model_validate({**defaults, **raw})
         except ValidationError as exc:
             raise ImproperlyConfigured(f"Invalid logger configuration: {config_problems(exc, section)}") from None
+        if not debug:
+            config = config.model_copy(update={"BACKTRACE": False, "DIAGNOSE": False})
+        return config
 
 
 def resolve_sink(sink: Sink | None) -> Sink:

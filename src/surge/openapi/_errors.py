@@ -51,7 +51,11 @@ VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+                    "loc": {
+                        "type": "array",
+                        "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+                        "description": "Where the value came from (path, query, header, cookie or body), then the field",
+                    },
                     "msg": {"type": "string"},
                     "type": {"type": "string"},
                 },

@@ -13,6 +13,8 @@ from pydantic import TypeAdapter
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, JsonSchemaWarningKind
 from pydantic_core import CoreSchema
 
+from surge.controller._codecs import is_struct
+
 __all__ = ["REF_TEMPLATE", "Mode", "SchemaRegistry"]
 
 Mode = Literal["validation", "serialization"]
@@ -41,6 +43,7 @@ class SchemaRegistry:
 
     def __init__(self) -> None:
         self._inputs: list[tuple[int, Mode, CoreSchema]] = []
+        self._structs: dict[tuple[int, Mode], Any] = {}  # msgspec Struct bodies: msgspec writes their schemas
         self._known: dict[tuple[int, Mode], int] = {}
         # id() keys are only unique while the object lives: hold every registered annotation.
         self._annotations: list[object] = []
@@ -50,6 +53,10 @@ class SchemaRegistry:
     def add(self, annotation: Any, mode: Mode = "validation") -> tuple[int, Mode]:
         """Register ``annotation``; returns the key to look its schema up after :meth:`resolve`."""
         identity = (id(annotation), mode)
+        if is_struct(annotation):
+            self._structs[identity] = annotation
+            self._annotations.append(annotation)
+            return identity
         index = self._known.get(identity)
         if index is None:
             index = len(self._inputs)
@@ -60,12 +67,22 @@ class SchemaRegistry:
 
     def resolve(self) -> None:
         """Generate every registered schema; shared models land in :attr:`components`."""
-        if not self._inputs:
-            return
-        generator = _Generator(ref_template=REF_TEMPLATE)
-        mapping, definitions = generator.generate_definitions(self._inputs)
-        self._schemas = dict(mapping)
-        self.components = dict(sorted(definitions.items()))
+        components: dict[str, JsonSchemaValue] = {}
+        if self._inputs:
+            generator = _Generator(ref_template=REF_TEMPLATE)
+            mapping, definitions = generator.generate_definitions(self._inputs)
+            self._schemas = dict(mapping)
+            components.update({str(name): schema for name, schema in definitions.items()})
+        if self._structs:
+            import msgspec
+
+            keys = list(self._structs)
+            ref = REF_TEMPLATE.replace("{model}", "{name}")
+            schemas, struct_definitions = msgspec.json.schema_components([self._structs[key] for key in keys], ref_template=ref)
+            self._schemas.update(zip(keys, schemas, strict=True))
+            for name, definition in struct_definitions.items():
+                components.setdefault(name, definition)
+        self.components = dict(sorted(components.items()))
 
     def schema(self, key: tuple[int, Mode]) -> JsonSchemaValue:
         """The schema (often a ``$ref``) of a registered annotation."""

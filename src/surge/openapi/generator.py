@@ -11,7 +11,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Protocol
 
 import orjson
@@ -22,8 +21,11 @@ from surge.controller.spec import EndpointInfo
 from surge.di import RequestParameter, request_parameters
 from surge.http.media_types import MediaType
 from surge.openapi._errors import ERROR_SCHEMA, VALIDATION_ERROR_SCHEMA, add_error_responses, error_statuses
+from surge.openapi._helpers import _json_default, _merge, _phrase, _split_docstring
+from surge.openapi._parameters import lift, request_fields, shown
 from surge.openapi._schemas import Mode, SchemaRegistry
-from surge.openapi.roles import SecuritySchemeProvider
+from surge.openapi._security import default_security, security_schemes
+from surge.openapi.examples import apply_examples
 from surge.types import ConfigContext
 
 if TYPE_CHECKING:
@@ -53,38 +55,6 @@ def openapi_path(route: Route) -> str:
     return "".join(part if isinstance(part, str) else "{" + part[0] + "}" for part in route.rule.parts)
 
 
-def _phrase(status: int) -> str:
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return "Response"
-
-
-def _json_default(value: object) -> tuple[bool, Any]:
-    """``(True, json_value)`` when ``value`` can be written in the document."""
-    try:
-        return True, orjson.loads(orjson.dumps(value))
-    except TypeError:
-        return False, None
-
-
-def _split_docstring(func: object) -> tuple[str | None, str | None]:
-    doc = inspect.getdoc(func)
-    if not doc:
-        return None, None
-    first, _, rest = doc.partition("\n\n")
-    return " ".join(first.split()), rest.strip() or None
-
-
-def _merge(target: dict[str, Any], extra: dict[str, Any]) -> None:
-    """Deep-merge ``extra`` into ``target`` (dicts merge, everything else replaces)."""
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
-            _merge(target[key], value)
-        else:
-            target[key] = value
-
-
 class _Operation:
     """One operation: registers its annotations first, renders after schemas are resolved."""
 
@@ -99,12 +69,19 @@ class _Operation:
         self.params = params
         self._registry = registry
         self.path_keys = {}
+        by_rule_name = {params.wire.get(name, name): name for name in params.route}
         for name, converter in route.rule.params.items():
-            annotation = params.route.get(name, Any)
+            annotation = params.route.get(by_rule_name.get(name, name), Any)
             self.path_keys[name] = self._key(converter.python_type if annotation is Any else annotation)
-        self.query_keys = {name: self._key(annotation) for name, (annotation, _) in params.query.items()}
+        # query, header and cookie parameters, each (location, handler name, schema key)
+        self.field_keys = [
+            (location, name, self._key(annotation))
+            for location, fields in request_fields(params).items()
+            for name, (annotation, _) in fields.items()
+            if shown(params, name)
+        ]
         # query and header parameters that the endpoint's dependency providers read (surge.di)
-        own = {("query", name) for name in params.query}
+        own = {(location, params.wire.get(name, name)) for location, name, _ in self.field_keys}
         self.dependency_params = [p for p in request_parameters(params) if (p.location, p.name) not in own]
         self.dependency_keys = [self._key(p.annotation) for p in self.dependency_params]
         self.body_key = self._key(params.body.annotation) if params.body is not None else None
@@ -131,11 +108,10 @@ class _Operation:
         if spec.description or description:
             operation["description"] = spec.description or description
         parameters = [
-            {"name": name, "in": "path", "required": True, "schema": schema(key)}
-            for name, key in self.path_keys.items()
+            lift({"name": name, "in": "path", "required": True}, schema(key)) for name, key in self.path_keys.items()
         ]
-        for name, key in self.query_keys.items():
-            parameters.append(self._query_parameter(name, schema(key)))
+        for location, name, key in self.field_keys:
+            parameters.append(self._field_parameter(location, name, schema(key)))
         for dependency, key in zip(self.dependency_params, self.dependency_keys, strict=True):
             parameters.append(self._dependency_parameter(dependency, schema(key)))
         if parameters:
@@ -145,27 +121,31 @@ class _Operation:
             operation["requestBody"] = body
         operation["responses"] = self._responses(*refs)
         security = spec.extra.get("security", cspec.extra.get("security"))
+        if security is None and (spec.extra.get("login_required") or cspec.extra.get("login_required")):
+            security = default_security(self.extensions)  # a decorator that named no scheme
         if security is not None:
             operation["security"] = list(security)
         extra = spec.extra.get("openapi")
         if isinstance(extra, dict):
             _merge(operation, extra)
+        apply_examples(operation, spec.extra)
         return operation
 
-    def _query_parameter(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
-        annotation, default = self.params.query[name]
-        parameter: dict[str, Any] = {"name": name, "in": "query", "required": default is _EMPTY}
-        description = schema.pop("description", None)
-        if description:
-            parameter["description"] = description
+    def _field_parameter(self, location: str, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        """A query, header or cookie parameter: its wire name, constraints in ``schema``."""
+        annotation, default = request_fields(self.params)[location][name]
+        parameter: dict[str, Any] = {
+            "name": self.params.wire.get(name, name),
+            "in": location,
+            "required": default is _EMPTY,
+        }
         if default is not _EMPTY and default is not None:
             ok, value = _json_default(default)
             if ok:
                 schema["default"] = value
-        if is_list_type(annotation):
+        if location == "query" and is_list_type(annotation):
             parameter["explode"] = True
-        parameter["schema"] = schema
-        return parameter
+        return lift(parameter, schema)
 
     def _dependency_parameter(self, param: RequestParameter, schema: dict[str, Any]) -> dict[str, Any]:
         parameter: dict[str, Any] = {"name": param.name, "in": param.location, "required": param.required}
@@ -193,10 +173,14 @@ class _Operation:
             properties: dict[str, Any] = {}
             required: list[str] = []
             for name, (annotation, default) in params.files.items():
-                binary = {"type": "string", "format": "binary"}
-                properties[name] = {"type": "array", "items": binary} if is_list_type(annotation) else binary
+                binary: dict[str, Any] = {"type": "string", "format": "binary"}
+                wire = params.wire.get(name, name)
+                properties[wire] = {"type": "array", "items": binary} if is_list_type(annotation) else binary
+                marker = params.markers.get(name)
+                if marker is not None and "description" in marker.constraints:
+                    properties[wire] = {**properties[wire], "description": marker.constraints["description"]}
                 if default is _EMPTY and not is_list_type(annotation):
-                    required.append(name)
+                    required.append(wire)
             files_schema: dict[str, Any] = {"type": "object", "properties": properties}
             if required:
                 files_schema["required"] = required
@@ -228,7 +212,15 @@ class _Operation:
                 entry["content"] = {str(descriptor.media_type): {}}
             responses[str(code)] = entry
         params = self.params
-        validated = bool(params.body is not None or params.query or params.files or self.dependency_params)
+        validated = bool(
+            params.body is not None
+            or params.query
+            or params.headers
+            or params.cookies
+            or any(name in params.markers for name in params.route)
+            or params.files
+            or self.dependency_params
+        )
         statuses = error_statuses(self.route, self.info, params, validated=validated, extensions=self.extensions)
         add_error_responses(responses, statuses, error_ref=error_ref, validation_ref=validation_ref)
         return responses
@@ -250,23 +242,6 @@ def _documented(app: OpenAPISource, route: Route) -> bool:
     if not (spec.open_api_spec and cspec.open_api_spec):
         return False
     return app.debug or not (spec.development or cspec.development)
-
-
-def _security_schemes(app: OpenAPISource, operations: list[_Operation], used: set[str]) -> dict[str, Any]:
-    """Schemes declared by endpoints, controllers and extensions; a bearer default for the rest."""
-    schemes: dict[str, Any] = {}
-    seen: set[int] = set()
-    for extension in app.extensions.values():
-        if id(extension) in seen or not isinstance(extension, SecuritySchemeProvider):
-            continue
-        seen.add(id(extension))
-        schemes.update(extension.openapi_security_schemes())
-    for operation in operations:
-        schemes.update(operation.info.controller_spec.extra.get("security_schemes", {}))
-        schemes.update(operation.info.spec.extra.get("security_schemes", {}))
-    for name in sorted(used - set(schemes)):
-        schemes[name] = {"type": "http", "scheme": "bearer"}
-    return {name: schemes[name] for name in sorted(schemes)}
 
 
 def _operations(app: OpenAPISource, registry: SchemaRegistry) -> list[_Operation]:
@@ -367,7 +342,7 @@ def build_openapi(app: OpenAPISource) -> dict[str, Any]:
     component_section: dict[str, Any] = {}
     if components:
         component_section["schemas"] = components
-    schemes = _security_schemes(app, operations, sections.used_security)
+    schemes = security_schemes(app.extensions.values(), [op.info for op in operations], sections.used_security)
     if schemes:
         component_section["securitySchemes"] = schemes
     if component_section:

@@ -18,6 +18,11 @@ class SecuritySchemeProvider(ABC):
     def openapi_security_schemes(self) -> dict[str, dict[str, Any]]:
         """Scheme name -> OpenAPI security scheme object."""
 
+    def openapi_default_security(self) -> list[dict[str, list[str]]]:
+        """The requirement of endpoints protected by a decorator that names no scheme (plain
+        ``@login_required``): any one of this provider's schemes."""
+        return [{name: []} for name in self.openapi_security_schemes()]
+
 
 class ErrorResponsesProvider(ABC):
     """Answers errors of its own: an endpoint step (``@rate_limit``: 429) or an extension (CSRF: 403).

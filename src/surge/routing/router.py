@@ -70,9 +70,10 @@ class Router:
         """Register a route.
 
         Raises:
-            ImproperlyConfigured: bad rule, or the same method and rule twice.
+            ImproperlyConfigured: bad rule. DuplicateRoutePath (an ImproperlyConfigured): the
+                same method and rule twice.
         """
-        from surge.exceptions.config import ImproperlyConfigured
+        from surge.exceptions.runtime_exceptions import DuplicateRoutePath
 
         normalized = self._normalize(rule)
         entry = self._by_rule.get(normalized)
@@ -87,7 +88,7 @@ class Router:
         method = method.upper()
         if method in entry.methods:
             other = entry.methods[method].name
-            raise ImproperlyConfigured(f"Route {method} {rule!r} of {name!r} is already registered by {other!r}")
+            raise DuplicateRoutePath(f"Route {method} {rule!r} of {name!r} is already registered by {other!r}")
         route = Route(method=method, rule=entry.rule, name=name, info=info)
         entry.methods[method] = route
         self.routes.append(route)

@@ -12,7 +12,7 @@ from surge.security.csrf import (
     rotate_csrf_token,
     verify_csrf_token,
 )
-from surge.security.flash import flash, get_flashed_messages
+from surge.security.flash import FlashMessage, flash, get_flashed_messages, remove_flashed_message
 from surge.security.headers import SecurityHeaders
 from surge.security.hosts import AllowedHosts, InvalidHost
 from surge.security.limits import Limit, parse_limit
@@ -25,7 +25,7 @@ from surge.security.otp import (
 )
 from surge.security.rate_limit import RateLimiter, RateLimitExceeded, rate_limit
 from surge.security.redirects import login_redirect_target, safe_redirect_target, url_is_safe
-from surge.security.session import Session, UnavailableSession
+from surge.security.session import Session, SessionNamespace, SessionNamespaceError, UnavailableSession
 from surge.security.sessions import Sessions
 from surge.security.stores import MemoryStore, RedisStore, SecurityStore, StoreUnavailable
 from surge.security.tokens import OneTimeTokens
@@ -35,6 +35,7 @@ __all__ = [
     "AuthCookieProvider",
     "CSRF",
     "CSRFError",
+    "FlashMessage",
     "InvalidHost",
     "Limit",
     "MemoryStore",
@@ -45,6 +46,8 @@ __all__ = [
     "SecurityHeaders",
     "SecurityStore",
     "Session",
+    "SessionNamespace",
+    "SessionNamespaceError",
     "Sessions",
     "StoreUnavailable",
     "UnavailableSession",
@@ -58,6 +61,7 @@ __all__ = [
     "login_redirect_target",
     "parse_limit",
     "rate_limit",
+    "remove_flashed_message",
     "rotate_csrf_token",
     "safe_redirect_target",
     "secure_filename",

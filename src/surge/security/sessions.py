@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from surge.exceptions.config import ImproperlyConfigured
 from surge.extension import BaseExtension
 from surge.middleware.base import MiddlewareBase
-from surge.roles import MiddlewareProvider
+from surge.roles import MiddlewareProvider, ReadinessProbe
 from surge.security._context import request_var
 from surge.security.flash import get_flashed_messages
 from surge.security.session import Session, UnavailableSession
@@ -48,7 +48,7 @@ class SessionsConfig(BaseModel):
     COOKIE_SAMESITE: Literal["Lax", "Strict", "None"] = "Lax"
 
 
-class Sessions(BaseExtension[SessionsConfig], MiddlewareProvider, TemplateContextProvider):
+class Sessions(BaseExtension[SessionsConfig], MiddlewareProvider, TemplateContextProvider, ReadinessProbe):
     """Loads the session before each request and saves it after, when it changed.
 
     List it in EXTENSIONS before the extensions that use the session (CSRF, session-based
@@ -93,8 +93,15 @@ class Sessions(BaseExtension[SessionsConfig], MiddlewareProvider, TemplateContex
         if request is None:
             return {"get_flashed_messages": _no_messages}
 
-        def flashed(with_categories: bool = False, category_filter: tuple[str, ...] | list[str] = ()) -> list[Any]:
-            return get_flashed_messages(with_categories, category_filter, req=request)
+        def flashed(
+            with_categories: bool = False,
+            category_filter: tuple[str, ...] | list[str] = (),
+            where: Mapping[str, Any] | None = None,
+            with_details: bool = False,
+        ) -> list[Any]:
+            return get_flashed_messages(
+                with_categories, category_filter, where=where, with_details=with_details, req=request
+            )
 
         return {"get_flashed_messages": flashed}
 
@@ -131,6 +138,7 @@ class Sessions(BaseExtension[SessionsConfig], MiddlewareProvider, TemplateContex
             return session
         if self.config.REFRESH_EACH_REQUEST and not session.new:
             session.touch()
+        session.bind(req.path, self.backend.lifetime)
         req.session_data = session
         return session
 
@@ -161,6 +169,16 @@ class Sessions(BaseExtension[SessionsConfig], MiddlewareProvider, TemplateContex
             same_site=config.COOKIE_SAMESITE,
         )
         _add_vary(response, "Cookie")
+
+    async def check_ready(self) -> None:
+        """One read of the session store for ``/readyz`` (a Redis round trip); cookies have none.
+
+        Raises:
+            StoreUnavailable: the store does not answer.
+        """
+        backend = self.backend
+        if isinstance(backend, StoreSessionBackend):
+            await backend.store.get("surge:readiness")
 
     async def shutdown(self) -> None:
         """Close the store's connections."""

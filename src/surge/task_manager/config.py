@@ -29,6 +29,7 @@ class TaskManagerConfig(BaseModel):
         description="Defaults for every job (coalesce, max_instances, misfire_grace_time)",
     )
     DAEMON: bool = Field(True, description="Passed to the scheduler (only thread-based schedulers use it)")
+    NICE_NAME: str = Field("Task manager", description="Human-readable name (PyJolt shows it in its admin dashboard)")
     SCHEDULER: Any = Field(None, description="Scheduler class (AsyncIOScheduler or a subclass) or 'module:Class'")
     TIMEZONE: str | None = Field(None, description="Time zone of cron and date triggers; None: the machine's")
     LOCK: str | None = Field(

@@ -10,7 +10,9 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from surge._marks import marked_members
+from surge.exceptions.base import SurgeError
 from surge.extension import BaseExtension, require
+from surge.roles import ReadinessProbe
 from surge.task_manager import _runner
 from surge.task_manager._lock import LeaderLock, lock_from_setting
 from surge.task_manager.config import (
@@ -37,7 +39,7 @@ async def _poll() -> None:
     """A no-op job: each run makes the scheduler re-read shared job stores."""
 
 
-class TaskManager(BaseExtension[TaskManagerConfig]):
+class TaskManager(BaseExtension[TaskManagerConfig], ReadinessProbe):
     """Subclass it, decorate methods with ``@schedule_job``, list the instance in EXTENSIONS.
 
     Jobs run on the app's event loop (async methods) or in a thread (sync ones). Exceptions of
@@ -109,6 +111,16 @@ class TaskManager(BaseExtension[TaskManagerConfig]):
     def is_leader(self) -> bool:
         """True when this process runs scheduled jobs (always, without ``LOCK``)."""
         return self._is_leader
+
+    async def check_ready(self) -> None:
+        """For ``/readyz``: the scheduler runs (paused on a worker that does not hold the lock).
+
+        Raises:
+            SurgeError: the scheduler is not running (not started, or shut down).
+        """
+        scheduler = self._scheduler
+        if scheduler is None or not scheduler.running:
+            raise SurgeError(f"{self.configs_name}: the scheduler is not running")
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def startup(self) -> None:

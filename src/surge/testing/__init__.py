@@ -1,7 +1,29 @@
-"""Testing helpers: an async client that runs the app's lifespan and speaks HTTP and WebSocket."""
+"""Testing helpers: clients that run the app's lifespan and speak HTTP and WebSocket.
 
-from surge.testing.client import TestClient, WebSocketTestSession
+``TestClient`` for async tests (``async with TestClient(app) as client``), ``SyncTestClient``
+for synchronous ones (``with SyncTestClient(app) as client``).
+"""
+
+from surge.testing.client import (
+    ClientNotOpen,
+    LifespanFailed,
+    NotAwaited,
+    TestClient,
+    WebSocketDisconnect,
+    WebSocketTestSession,
+)
+from surge.testing.sync_client import SyncTestClient, SyncWebSocketSession
 
 SurgeTestClient = TestClient
 
-__all__ = ["SurgeTestClient", "TestClient", "WebSocketTestSession"]
+__all__ = [
+    "ClientNotOpen",
+    "LifespanFailed",
+    "NotAwaited",
+    "SurgeTestClient",
+    "SyncTestClient",
+    "SyncWebSocketSession",
+    "TestClient",
+    "WebSocketDisconnect",
+    "WebSocketTestSession",
+]

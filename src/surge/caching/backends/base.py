@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -10,7 +11,14 @@ from pydantic import BaseModel
 if TYPE_CHECKING:
     from surge.app import Surge
 
-__all__ = ["BaseCacheBackend"]
+__all__ = ["BaseCacheBackend", "tag_index_key"]
+
+_TAG_INDEX = "__surge_tag__:"
+
+
+def tag_index_key(tag: str) -> str:
+    """The key under which the generic tag index of ``tag`` is stored."""
+    return _TAG_INDEX + tag
 
 
 class BaseCacheBackend(ABC):
@@ -55,6 +63,29 @@ class BaseCacheBackend(ABC):
     @abstractmethod
     async def clear(self) -> None:
         """Clear the entire cache namespace."""
+
+    async def add_tags(self, key: str, tags: Sequence[str], duration: int | None = None) -> None:
+        """Record that the entry ``key`` carries ``tags``, so :meth:`invalidate_tags` finds it.
+
+        The default keeps, per tag, an index entry listing its keys (a read-modify-write
+        through ``get``/``set``); the built-in backends override it with an atomic form.
+        """
+        for tag in tags:
+            index = await self.get(tag_index_key(tag)) or {}
+            keys = [str(k) for k in index.get("keys", ()) if k != key]
+            keys.append(key)
+            await self.set(tag_index_key(tag), {"keys": keys}, None)
+
+    async def invalidate_tags(self, tags: Sequence[str]) -> int:
+        """Delete every entry carrying any of ``tags``; returns how many keys were dropped."""
+        dropped = 0
+        for tag in tags:
+            index = await self.get(tag_index_key(tag)) or {}
+            await self.delete(tag_index_key(tag))
+            for key in index.get("keys", ()):
+                await self.delete(str(key))
+                dropped += 1
+        return dropped
 
     @staticmethod
     def section(app: Surge, variable_prefix: str) -> dict[str, Any]:

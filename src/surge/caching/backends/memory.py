@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from surge.caching.backends.base import BaseCacheBackend
@@ -29,6 +30,8 @@ class MemoryCacheBackend(BaseCacheBackend):
             raise ValueError("max_entries must be at least 1")
         self.max_entries = max_entries
         self._entries: OrderedDict[str, tuple[float | None, dict[str, Any]]] = OrderedDict()
+        self._tags: dict[str, set[str]] = {}
+        self._key_tags: dict[str, set[str]] = {}
 
     @classmethod
     def configure_from_app(cls, app: Surge, variable_prefix: str) -> MemoryCacheBackend:
@@ -42,7 +45,17 @@ class MemoryCacheBackend(BaseCacheBackend):
 
     async def disconnect(self) -> None:
         """Drop every entry: the memory goes with the app."""
-        self._entries.clear()
+        await self.clear()
+
+    def _forget(self, key: str) -> None:
+        """Drop ``key`` and its tag memberships (so tag sets never outgrow the entries)."""
+        self._entries.pop(key, None)
+        for tag in self._key_tags.pop(key, ()):
+            members = self._tags.get(tag)
+            if members is not None:
+                members.discard(key)
+                if not members:
+                    del self._tags[tag]
 
     async def get(self, key: str) -> dict[str, Any] | None:
         """The live entry under ``key``, marked as most recently used."""
@@ -51,7 +64,7 @@ class MemoryCacheBackend(BaseCacheBackend):
             return None
         expires_at, value = entry
         if expires_at is not None and expires_at <= time.monotonic():
-            del self._entries[key]
+            self._forget(key)
             return None
         self._entries.move_to_end(key)
         return value
@@ -63,15 +76,34 @@ class MemoryCacheBackend(BaseCacheBackend):
         entries[key] = (expires_at, value)
         entries.move_to_end(key)
         while len(entries) > self.max_entries:
-            entries.popitem(last=False)
+            self._forget(next(iter(entries)))
 
     async def delete(self, key: str) -> None:
         """Forget ``key``."""
-        self._entries.pop(key, None)
+        self._forget(key)
 
     async def clear(self) -> None:
         """Forget everything."""
         self._entries.clear()
+        self._tags.clear()
+        self._key_tags.clear()
+
+    async def add_tags(self, key: str, tags: Sequence[str], duration: int | None = None) -> None:
+        """Tag the live entry ``key`` (an evicted or missing one is not tagged)."""
+        if key not in self._entries:
+            return
+        for tag in tags:
+            self._tags.setdefault(tag, set()).add(key)
+        self._key_tags.setdefault(key, set()).update(tags)
+
+    async def invalidate_tags(self, tags: Sequence[str]) -> int:
+        """Drop every entry carrying any of ``tags``."""
+        keys: set[str] = set()
+        for tag in tags:
+            keys |= self._tags.get(tag, set())
+        for key in keys:
+            self._forget(key)
+        return len(keys)
 
     def __len__(self) -> int:
         return len(self._entries)

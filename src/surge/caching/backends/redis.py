@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from surge.caching.backends._codec import decode_value, encode_value
@@ -16,6 +17,33 @@ __all__ = ["DEFAULT_KEY_PREFIX", "RedisCacheBackend"]
 
 DEFAULT_KEY_PREFIX = "surge:cache:"
 _CLEAR_BATCH = 500
+_TAGS = "__tags__:"
+# Tagging and invalidation are scripts so that a tag set is never emptied while another worker adds to it.
+_TAG_SCRIPT = """
+local existed = redis.call('EXISTS', KEYS[1])
+redis.call('SADD', KEYS[1], ARGV[1])
+local ttl = tonumber(ARGV[2])
+if ttl <= 0 then
+  redis.call('PERSIST', KEYS[1])
+else
+  local current = redis.call('TTL', KEYS[1])
+  if existed == 0 or (current >= 0 and current < ttl) then
+    redis.call('EXPIRE', KEYS[1], ttl)
+  end
+end
+return 1
+"""
+_INVALIDATE_SCRIPT = """
+local dropped = 0
+for _, tag in ipairs(KEYS) do
+  local members = redis.call('SMEMBERS', tag)
+  for _, key in ipairs(members) do
+    dropped = dropped + redis.call('DEL', key)
+  end
+  redis.call('DEL', tag)
+end
+return dropped
+"""
 
 
 class RedisCacheBackend(BaseCacheBackend):
@@ -96,6 +124,18 @@ class RedisCacheBackend(BaseCacheBackend):
     async def delete(self, key: str) -> None:
         """Forget ``key``."""
         await self.client.delete(self.key_prefix + key)
+
+    async def add_tags(self, key: str, tags: Sequence[str], duration: int | None = None) -> None:
+        """Add ``key`` to one Redis set per tag; the set lives as long as its longest entry."""
+        for tag in tags:
+            await self.client.eval(_TAG_SCRIPT, 1, self.key_prefix + _TAGS + tag, self.key_prefix + key, duration or 0)
+
+    async def invalidate_tags(self, tags: Sequence[str]) -> int:
+        """Delete every entry in the tags' sets and the sets, atomically (one script)."""
+        if not tags:
+            return 0
+        names = [self.key_prefix + _TAGS + tag for tag in tags]
+        return int(await self.client.eval(_INVALIDATE_SCRIPT, len(names), *names))
 
     async def clear(self) -> None:
         """Delete every key under the prefix."""

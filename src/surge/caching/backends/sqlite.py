@@ -7,6 +7,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from surge.caching.backends._codec import decode_value, encode_value
@@ -69,6 +70,9 @@ class SqliteCacheBackend(BaseCacheBackend):
             f'CREATE TABLE IF NOT EXISTS "{self.table}" '
             "(key TEXT PRIMARY KEY, value BLOB NOT NULL, expires_at REAL)"
         )
+        conn.execute(
+            f'CREATE TABLE IF NOT EXISTS "{self.table}_tags" (tag TEXT NOT NULL, key TEXT NOT NULL, PRIMARY KEY (tag, key))'
+        )
         return conn
 
     async def connect(self) -> None:
@@ -98,8 +102,26 @@ class SqliteCacheBackend(BaseCacheBackend):
                 self._writes += 1
                 if self.checkpoint_every and self._writes % self.checkpoint_every == 0:
                     conn.execute(f'DELETE FROM "{self.table}" WHERE expires_at IS NOT NULL AND expires_at <= ?', (time.time(),))
+                    conn.execute(
+                        f'DELETE FROM "{self.table}_tags" WHERE key NOT IN (SELECT key FROM "{self.table}")'
+                    )
                     conn.execute(f"PRAGMA wal_checkpoint({self.checkpoint_mode})")
         return rows
+
+    def _run_many(self, statements: Sequence[tuple[str, tuple[Any, ...]]]) -> list[int]:
+        """Run ``statements`` in one transaction; returns the rows each one changed."""
+        conn = self._conn
+        if conn is None:
+            raise RuntimeError("SqliteCacheBackend is not connected")
+        with self._lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                counts = [conn.execute(sql, params).rowcount for sql, params in statements]
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        return counts
 
     # -- operations -------------------------------------------------------------------------------
     async def get(self, key: str) -> dict[str, Any] | None:
@@ -125,10 +147,31 @@ class SqliteCacheBackend(BaseCacheBackend):
         """Forget ``key``."""
         await asyncio.to_thread(self._run, f'DELETE FROM "{self.table}" WHERE key = ?', (self.key_prefix + key,), True)
 
+    async def add_tags(self, key: str, tags: Sequence[str], duration: int | None = None) -> None:
+        """One row per (tag, key) in ``<table>_tags``."""
+        full = self.key_prefix + key
+        sql = f'INSERT OR IGNORE INTO "{self.table}_tags" (tag, key) VALUES (?, ?)'
+        await asyncio.to_thread(self._run_many, [(sql, (self.key_prefix + tag, full)) for tag in tags])
+
+    async def invalidate_tags(self, tags: Sequence[str]) -> int:
+        """Delete the tagged entries and their tag rows in one transaction."""
+        statements: list[tuple[str, tuple[Any, ...]]] = []
+        for tag in tags:
+            name = self.key_prefix + tag
+            statements.append(
+                (f'DELETE FROM "{self.table}" WHERE key IN (SELECT key FROM "{self.table}_tags" WHERE tag = ?)', (name,))
+            )
+            statements.append((f'DELETE FROM "{self.table}_tags" WHERE tag = ?', (name,)))
+        counts = await asyncio.to_thread(self._run_many, statements)
+        return sum(counts[::2])
+
     async def clear(self) -> None:
         """Forget every entry of this namespace (``KEY_PREFIX``), or the whole table without one."""
-        if self.key_prefix:
-            sql = f'DELETE FROM "{self.table}" WHERE substr(key, 1, ?) = ?'
-            await asyncio.to_thread(self._run, sql, (len(self.key_prefix), self.key_prefix), True)
-        else:
-            await asyncio.to_thread(self._run, f'DELETE FROM "{self.table}"', (), True)
+        statements: list[tuple[str, tuple[Any, ...]]] = []
+        for table in (self.table, f"{self.table}_tags"):
+            if self.key_prefix:
+                params: tuple[Any, ...] = (len(self.key_prefix), self.key_prefix)
+                statements.append((f'DELETE FROM "{table}" WHERE substr(key, 1, ?) = ?', params))
+            else:
+                statements.append((f'DELETE FROM "{table}"', ()))
+        await asyncio.to_thread(self._run_many, statements)
