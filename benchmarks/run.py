@@ -35,7 +35,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_common import CHECKS, DISTRIBUTIONS, ENDPOINTS, FRAMEWORKS, REFERENCES, endpoints_for, verify  # noqa: E402
+from bench_common import (  # noqa: E402
+    CHECKS,
+    DISTRIBUTIONS,
+    ENDPOINTS,
+    FRAMEWORKS,
+    REFERENCES,
+    Endpoint,
+    endpoints_for,
+    verify,
+)
 
 REPO = HERE.parent
 APPS = HERE / "apps"
@@ -81,7 +90,8 @@ def probe_venv(fw: str) -> dict:
         f"dist = {dist!r}\n"
         "print(json.dumps({'python': sys.version.split()[0], 'framework': v(dist) if dist else None,"
         " 'granian': v('granian'), 'uvicorn': v('uvicorn'), 'sqlalchemy': v('sqlalchemy'),"
-        " 'pydantic': v('pydantic'), 'uvloop': v('uvloop'), 'httptools': v('httptools')}))\n"
+        " 'pydantic': v('pydantic'), 'uvloop': v('uvloop'), 'httptools': v('httptools'),"
+        " 'asyncpg': v('asyncpg'), 'jinja2': v('jinja2')}))\n"
     )
     info: dict = {"python_path": str(py), "ok": False}
     if not py.exists():
@@ -211,8 +221,9 @@ class ServerConfig:
 class Server:
     """One app under one server, in its own process group."""
 
-    def __init__(self, fw: str, cfg: ServerConfig, port: int, log_path: Path):
+    def __init__(self, fw: str, cfg: ServerConfig, port: int, log_path: Path, target: str | None = None):
         self.fw = fw
+        self.target = target or f"{fw}_app:app"  # module:attribute under benchmarks/apps
         self.cfg = cfg
         self.port = port
         self.log_path = log_path
@@ -221,7 +232,7 @@ class Server:
 
     def command(self) -> list[str]:
         py = str(python_for(self.fw))
-        target = f"{self.fw}_app:app"
+        target = self.target
         if self.cfg.kind == "granian":
             cmd = [
                 py,
@@ -453,7 +464,9 @@ def parse_wrk(out: str) -> WrkResult:
     if m:
         r.non2xx = int(m.group(1))
     r.ok = bool(r.requests) and r.rps > 0
-    if not r.ok:
+    if not r.ok and re.search(r"\b0 requests in", out):
+        r.error = "no request completed during the run (latency above the duration?)"
+    elif not r.ok:
         r.error = "could not parse wrk output: " + out.strip()[-300:]
     return r
 
@@ -476,8 +489,8 @@ def median_run(runs: list[WrkResult]) -> WrkResult:
     return pick
 
 
-def run_wrk(port: int, ep_key: str, duration: float, args, pin: list[str]) -> WrkResult:
-    ep = ENDPOINTS[ep_key]
+def run_wrk(port: int, ep_key: str | Endpoint, duration: float, args, pin: list[str]) -> WrkResult:
+    ep = ep_key if isinstance(ep_key, Endpoint) else ENDPOINTS[ep_key]
     cmd = pin + [
         "wrk",
         f"-t{args.threads}",
@@ -1150,8 +1163,17 @@ def main(argv: list[str] | None = None) -> int:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--inprocess", action="store_true", help="framework overhead without the network")
     mode.add_argument("--memory", action="store_true", help="server RSS after warm-up vs after N requests")
-    p.add_argument("--frameworks", default=",".join(FRAMEWORKS), help="comma list (default: all)")
-    p.add_argument("--endpoints", default=",".join(ENDPOINTS), help="comma list (default: all)")
+    p.add_argument(
+        "--suite",
+        choices=["default", "tfb"],
+        default="default",
+        help="tfb: the TechEmpower test types on PostgreSQL (benchmarks/tfb_suite.py)",
+    )
+    p.add_argument("--frameworks", help="comma list (default: all of the suite's)")
+    p.add_argument("--endpoints", help="comma list (default: all; the test types for --suite tfb)")
+    p.add_argument(
+        "--quick", action="store_true", help="smoke run: --duration 3 --warmup 1, 10k memory requests"
+    )
     p.add_argument("--server", choices=["granian", "uvicorn", "both"], default="granian")
     p.add_argument("--duration", type=float, default=10.0, help="seconds of measured load per endpoint")
     p.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured load before each run")
@@ -1179,11 +1201,22 @@ def main(argv: list[str] | None = None) -> int:
         help="--inprocess time cap per endpoint (split over rounds)",
     )
     args = p.parse_args(argv)
+    if args.quick:
+        args.duration, args.warmup, args.memory_requests = 3.0, 1.0, 10_000
+    if args.suite == "tfb" and args.inprocess:
+        p.error("--suite tfb has no --inprocess mode")
+    if args.suite == "default":
+        args.frameworks = args.frameworks or ",".join(FRAMEWORKS)
+        args.endpoints = args.endpoints or ",".join(ENDPOINTS)
     if args.duration <= 0 or args.connections <= 0 or args.threads <= 0 or args.repeat <= 0:
         p.error("--duration, --connections, --threads and --repeat must be positive")
     if args.connections < args.threads:
         p.error("--connections must be >= --threads")
     try:
+        if args.suite == "tfb":
+            import tfb_suite
+
+            return tfb_suite.main(args, sys.modules[__name__])
         if args.inprocess:
             return run_inprocess(args)
         if args.memory:

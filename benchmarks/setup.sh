@@ -16,15 +16,18 @@ command -v "$PY311" >/dev/null 2>&1 || PY311="$(command -v python3.11 || command
 command -v "$PY312" >/dev/null 2>&1 || PY312="$(command -v python3.12 || true)"
 
 # Shared server/DB stack, pinned to the versions the Surge venv resolves to, so
-# every framework runs on the same server and the same driver versions.
+# every framework runs on the same server and the same driver versions
+# (asyncpg and Jinja2 for the TechEmpower suite, --suite tfb).
 # Plain uvicorn (no [standard]) on purpose: the Surge venv has no uvloop/httptools;
 # run.py only enables them when *every* venv has them.
 COMMON=(
-  "granian==2.8.7"
+  "granian==2.8.9"
   "uvicorn==0.54.0"
   "sqlalchemy[asyncio]==2.1.9"
   "aiosqlite==0.22.1"
-  "pydantic==2.14.3"
+  "pydantic==2.14.4"
+  "asyncpg==0.32.0"
+  "jinja2==3.1.6"
 )
 
 declare -A PKGS=(

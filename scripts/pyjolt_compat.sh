@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the compat shop app (tests/compat/app) on PyJolt 0.111.12 and on Surge, diffs the
 # transcripts and refreshes the golden PyJolt transcript (tests/compat/pyjolt_transcript.json).
+# `--venv-only` just makes sure the PyJolt venv exists (.ci/run then runs the pytest comparison).
 # Env: SURGE_PYJOLT_PYTHON (default /tmp/pjvenv/bin/python; the venv is created if missing),
 #      PYJOLT_BASE_PYTHON (default ~/.pyenv/versions/3.12.1/bin/python), SURGE_PYTHON.
 set -euo pipefail
@@ -17,6 +18,7 @@ if [ ! -x "$PJ_PY" ]; then
   "$VENV/bin/pip" install -q "pyjolt==0.111.12" aiosqlite alembic apscheduler aiosmtplib \
     aiosmtpd bcrypt pyjwt cryptography asgi-lifespan httpx
 fi
+[ "${1:-}" = "--venv-only" ] && exit 0
 
 start=$(date +%s%N)
 "$PJ_PY" "$ROOT/tests/compat/drive.py" pyjolt --out "$OUT/pyjolt.json"

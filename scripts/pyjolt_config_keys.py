@@ -7,8 +7,7 @@ A section's keys are the fields of its config models (the pydantic model the ext
 validates and the TypedDict it documents) plus the string keys its code reads from the section
 (``configs.get("KEY")``, ``configs["KEY"]``: the cache backends read theirs that way).
 ``BASE_CONFIG`` holds the top-level keys of ``BaseConfig`` (static files, OpenAPI, CORS,
-logging included). The admin dashboard, state machine and embeddings are left out (another
-issue covers them).
+logging included). The embeddings helpers have no config section of their own.
 """
 
 from __future__ import annotations
@@ -38,6 +37,8 @@ SECTIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "AI_INTERFACE": (("ai_interface/ai_interface.py",), ("_AiInterfaceConfigs", "AiConfig")),
     "AUTHENTICATION": (("auth/authentication.py",), ("_AuthenticationConfigs", "AuthConfig")),
     "LOGGER": (("logging/logger_config_base.py",), ("_LoggerConfigBase", "LoggerConfig")),
+    "ADMIN_DASHBOARD": (("admin/admin_dashboard.py",), ("_AdminDashboardConfig", "AdminConfig")),
+    "STATE_MACHINE": (("state_machine/state_machine.py",), ("_StateMachineConfigs", "StateMachineConfig")),
 }
 _CONFIG_NAMES = frozenset({"configs", "config", "_configs", "cfg"})
 

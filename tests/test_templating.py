@@ -95,3 +95,19 @@ async def test_a_template_rendered_outside_a_request_has_the_app_global(tmp_path
     async with TestClient(app):
         text = await app.templates.render_string("{{ app.configs.APP_NAME }}|{{ request }}", {})
     assert text == "Shop|None"
+
+
+@pytest.mark.parametrize(("debug", "second"), [(True, "<p>edited</p>"), (False, "<p>User 7: a</p>")])
+async def test_templates_reload_when_edited_only_in_debug(tmp_path, debug: bool, second: str) -> None:
+    import os
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "user.html"
+    page.write_text("<p>User {{ user_id }}: {{ name }}</p>")
+    async with TestClient(make_app(Pages, BASE_PATH=str(tmp_path), DEBUG=debug)) as client:
+        first = (await client.get("/pages/7?name=a")).text
+        page.write_text("<p>edited</p>")
+        os.utime(page, (page.stat().st_atime, page.stat().st_mtime + 10))  # a later mtime on any file system
+        again = (await client.get("/pages/7?name=a")).text
+    assert first == "<p>User 7: a</p>"
+    assert again == second

@@ -21,6 +21,7 @@ from surge.http.response import Response
 from surge.media import Media
 from surge.static import Static
 from surge.templating import Templates
+from surge.websocket_brokers import fanout_from_config
 from surge.websocket_registry import WebsocketRegistry
 
 if TYPE_CHECKING:
@@ -139,10 +140,14 @@ class AppFeatures:
     # -- websockets -----------------------------------------------------------------------------
     @property
     def websockets(self) -> WebsocketRegistry:
-        """The registry of connected websockets: ``send``, ``broadcast``, ``join``, ``leave``."""
+        """The registry of connected websockets: ``send``, ``broadcast``, ``join``, ``leave``.
+
+        Its fan-out backend comes from ``WEBSOCKETS.BROKER`` (in-process when unset).
+        """
         registry = self._websocket_registry
         if registry is None:
-            registry = self._websocket_registry = WebsocketRegistry(self.logger)
+            backend = fanout_from_config(self.get_conf("WEBSOCKETS", None), self.logger)
+            registry = self._websocket_registry = WebsocketRegistry(self.logger, backend)
         return registry
 
     # -- templates and files --------------------------------------------------------------------
@@ -157,7 +162,9 @@ class AppFeatures:
                 "static": self.static_url,
                 "media": self.media_url,
             }
-            self._templates = Templates(self.templates_path, self._config.TEMPLATES_STRICT, template_globals=template_globals)
+            self._templates = Templates(
+                self.templates_path, self._config.TEMPLATES_STRICT, template_globals=template_globals, auto_reload=self.debug
+            )
         return self._templates
 
     def template_filter(self, name: str | None = None) -> Callable[[F], F]:
@@ -188,6 +195,7 @@ class AppFeatures:
 
     def _register_file_folders(self) -> None:
         """Serve ``STATIC_DIR`` at ``STATIC_URL`` and ``MEDIA_DIR`` at ``MEDIA_URL``, each when it exists."""
+        self.websockets  # noqa: B018 - built now, so a bad WEBSOCKETS section fails when the app is built
         if os.path.isdir(self.static_files_path):
             self.register_controller(Static, url_path=self._config.STATIC_URL)
         if os.path.isdir(folder_path(self, "MEDIA")):

@@ -37,10 +37,15 @@ class Templates:
     :meth:`add_context_processor`. A value passed in a render's context wins over a global.
     """
 
-    def __init__(self, directory: str, strict: bool = True, *, template_globals: Mapping[str, object] = {}) -> None:
+    def __init__(
+        self, directory: str, strict: bool = True, *, template_globals: Mapping[str, object] = {}, auto_reload: bool = True
+    ) -> None:
+        """``auto_reload``: look at each template file's mtime on every render (the app passes DEBUG:
+        edited templates show up at once in development, production skips the ``stat``)."""
         self.directory = directory
         self.environment = jinja2.Environment(
             loader=jinja2.FileSystemLoader(directory),
+            auto_reload=auto_reload,
             autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
             enable_async=True,
             undefined=jinja2.StrictUndefined if strict else jinja2.Undefined,

@@ -18,7 +18,10 @@ from typing import Any, Literal
 
 import orjson
 
-__all__ = ["Deliver", "Envelope", "FanoutBackend", "InProcessFanout", "Operation"]
+from surge.exceptions.http import BaseHttpException
+from surge.http.status import HttpStatus
+
+__all__ = ["Deliver", "Envelope", "FanoutBackend", "FanoutUnavailable", "InProcessFanout", "Operation"]
 
 Operation = Literal["send", "broadcast", "join", "leave"]
 """What an envelope asks each process to do with its own sockets."""
@@ -72,6 +75,20 @@ class Envelope:
             text=fields.get("text"),
             data=None if data is None else base64.b64decode(data),
         )
+
+
+class FanoutUnavailable(BaseHttpException):
+    """The broker that carries pushes between processes cannot be reached: 503 with ``Retry-After``.
+
+    A handler that pushes while the broker is down answers 503 (never a 500) without a
+    handler of its own; nothing of that push was delivered.
+    """
+
+    status_code = HttpStatus.SERVICE_UNAVAILABLE
+    default_message = "Websocket broker unavailable, try again shortly"
+
+    def __init__(self, message: str | None = None, retry_after: int = 5) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
 
 
 Deliver = Callable[[Envelope], Awaitable[None]]

@@ -15,7 +15,14 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from surge import HttpStatus, Request, Response
-from surge.ai_interface import AiInterface, ChatContextNotFound, FailedToRunAiToolMethod, tool
+from surge.ai_interface import (
+    AiInterface,
+    AiProviderUnavailable,
+    ChatContextNotFound,
+    FailedToRunAiToolMethod,
+    tool,
+)
+from surge.ai_interface.tools import ToolArgumentsError
 from surge.controller import Controller, get, path, post
 from surge.database import AsyncSession, create_declerative_base
 from surge.database.sql import SqlDatabase
@@ -138,7 +145,7 @@ async def add_chats(*titles: str) -> None:
 # -- config -----------------------------------------------------------------------------------------
 def test_config_defaults_are_the_seeds(tmp_path):
     ai_app(tmp_path)
-    assert ai_interface.configs == {
+    seeds = {
         "API_KEY": "sk-test",
         "API_BASE_URL": "https://api.openai.com/v1",
         "ORGANIZATION_ID": None,
@@ -151,6 +158,9 @@ def test_config_defaults_are_the_seeds(tmp_path):
         "MAX_RETRIES": 0,
         "CHAT_CONTEXT_NAME": "chat_context",
     }
+    configs = ai_interface.configs
+    assert {key: configs[key] for key in seeds} == seeds  # Surge's own keys (history, tools, ...) follow
+    assert (configs["MAX_TOOL_STEPS"], configs["HISTORY_MAX_TOKENS"], configs["UNAVAILABLE_RETRY_AFTER"]) == (5, 4000, 5)
     assert ai_interface.configs_name == "AI_INTERFACE" and ai_interface.app is not None
 
 
@@ -239,8 +249,8 @@ async def test_run_tool_validates_converts_and_wraps_failures(tmp_path):
         ("explode", None, ValueError),
         ("add", '{"a": 1}', Exception),  # missing argument
         ("add", '{"a": 1, "b": 2, "c": 3}', Exception),  # unknown argument
-        ("add", "{not json", ValueError),
-        ("add", "[1, 2]", TypeError),
+        ("add", "{not json", ToolArgumentsError),
+        ("add", "[1, 2]", ToolArgumentsError),
     ]:
         with pytest.raises(FailedToRunAiToolMethod) as info:
             await ai_interface.run_tool(name, arguments)
@@ -404,8 +414,9 @@ async def test_max_retries_and_timeout(tmp_path):
     async with FakeOpenAI() as server:
         async with TestClient(ai_app(tmp_path, API_BASE_URL=server.base_url)):  # MAX_RETRIES = 0
             server.reply(status=500, error="overloaded")
-            with pytest.raises(openai.InternalServerError):
+            with pytest.raises(AiProviderUnavailable) as failed:  # 503 with Retry-After, not a 500
                 await ai_interface.chat_completion([{"role": "user", "content": "a"}])
+            assert isinstance(failed.value.__cause__, openai.InternalServerError)
         assert len(server.completions) == 1
 
         async with TestClient(ai_app(tmp_path, API_BASE_URL=server.base_url, MAX_RETRIES=1)):
@@ -417,6 +428,7 @@ async def test_max_retries_and_timeout(tmp_path):
         async with TestClient(ai_app(tmp_path, API_BASE_URL=server.base_url, TIMEOUT=0.3)):
             server.reply("too late", delay=2)
             started = time.monotonic()
-            with pytest.raises(openai.APITimeoutError):
+            with pytest.raises(AiProviderUnavailable) as failed:
                 await ai_interface.chat_completion([{"role": "user", "content": "c"}])
+            assert isinstance(failed.value.__cause__, openai.APITimeoutError)
             assert time.monotonic() - started < 1.5

@@ -93,6 +93,15 @@ async def test_plain_values_round_trip(client):
         await cache.set("bad", object())
 
 
+async def test_get_many_returns_values_in_order_with_none_for_misses(client):
+    await cache.set("m:1", {"id": 1})
+    await cache.set("m:2", "two")
+    await cache.set("m:gone", [3], duration=1)
+    await cache.delete("m:gone")
+    assert await cache.get_many(["m:2", "m:missing", "m:1", "m:gone", "m:2"]) == ["two", None, {"id": 1}, None, "two"]
+    assert await cache.get_many([]) == []
+
+
 async def test_set_with_tags_and_unknown_tags(client):
     await cache.set("a", "x", tags=["grp"])
     await cache.set("b", {"y": 1}, tags=["grp", "other"])
@@ -149,6 +158,53 @@ async def test_a_custom_backend_gets_tags_for_free():
         assert await cache.invalidate_tags("books") == 2
         assert (await c.get("/shop/books")).json()["call"] == 3
         assert (await c.get("/shop/films")).json()["call"] == 1
+
+
+async def test_a_custom_backend_answers_get_many_through_get():
+    app = make_app(Shop, CACHE={"BACKEND": DictBackend})
+    app.add_extension(cache)
+    async with TestClient(app):
+        await cache.set("a", 1)
+        await cache.set("b", {"x": [2]})
+        assert await cache.get_many(["b", "nope", "a"]) == [{"x": [2]}, None, 1]
+
+
+class BrokenMemoryBackend(MemoryCacheBackend):
+    """An in-process backend whose reads fail: the Cache must still answer misses, not raise."""
+
+    broken = True
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        if self.broken:
+            raise OSError("memory went away")
+        return await super().get(key)
+
+    async def get_many(self, keys: Any) -> list[dict[str, Any] | None]:
+        if self.broken:
+            raise OSError("memory went away")
+        return await super().get_many(keys)
+
+
+async def test_a_failing_in_process_backend_is_a_miss_and_logged_once():
+    from loguru import logger
+
+    messages: list[str] = []
+    sink = logger.add(lambda m: messages.append(str(m)), level="INFO")
+    app = make_app(Shop, CACHE={"BACKEND": BrokenMemoryBackend})
+    app.add_extension(cache)
+    async with TestClient(app):
+        await cache.set("k", "v")
+        assert await cache.get("k") is None
+        assert await cache.get_many(["k", "j"]) == [None, None]
+        BrokenMemoryBackend.broken = False
+        try:
+            assert await cache.get_many(["k", "j"]) == ["v", None]
+            assert await cache.get("k") == "v"
+        finally:
+            BrokenMemoryBackend.broken = True
+            logger.remove(sink)
+    assert sum("failed on get" in m for m in messages) == 1, messages
+    assert sum("is back" in m for m in messages) == 1, messages
 
 
 async def test_memory_eviction_forgets_tag_membership():

@@ -196,7 +196,7 @@ def test_app_commands_through_cli_py_and_surge(project: Path) -> None:
 def test_unknown_command_and_bad_flags_exit_2(project: Path, tmp_path: Path) -> None:
     unknown = surge("bogus", cwd=project)
     assert unknown.returncode == 2
-    assert "unknown command 'bogus' (choose from new-project, run, routes, openapi, check, add, greet)" in unknown.stderr
+    assert "unknown command 'bogus' (choose from new-project, run, routes, openapi, check, worker, add, greet)" in unknown.stderr
     no_app = surge("bogus", cwd=tmp_path)
     assert no_app.returncode == 2 and "usage: surge" in no_app.stderr
     bad_port = surge("run", "--port", "eighty", cwd=project)

@@ -7,18 +7,20 @@ scripts/pyjolt_config_keys.py. Deliberate exceptions:
 - Migrate reads the SQL_DATABASE section (as in PyJolt): its keys are checked there.
 - BaseConfig keeps unknown top-level keys (an app's own settings live there); PyJolt's
   AUTO_RELOAD, STATIC_CONTROLLER_NAME and IN_MEMORY_LOG_BUFFER_SIZE are accepted and unused.
-- admin, state_machine and embeddings are another issue's.
+- the embeddings helpers have no config section of their own.
 """
 
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from surge import BaseConfig, Surge
+from surge.admin import AdminDashboard
 from surge.ai_interface import AiInterface
 from surge.auth import Authentication
 from surge.caching import Cache, MemoryCacheBackend
@@ -29,6 +31,9 @@ from surge.database.sql.migrate import Migrate
 from surge.email import EmailClient
 from surge.exceptions import ImproperlyConfigured
 from surge.logging import LoggerBase
+from surge.security import Sessions
+from surge.state_machine import StateMachine, step_method
+from surge.state_machine.state_machine_controller import TransitionRequestData
 from surge.task_manager import TaskManager
 
 KEYS: dict[str, list[str]] = json.loads((Path(__file__).parent / "pyjolt_config_keys.json").read_text())
@@ -85,12 +90,50 @@ VALUES: dict[str, Any] = {
     "TEMPERATURE": 0.5,
     "TIMEOUT": 5,
     "TOOL_CHOICE": False,
+    "DASHBOARD_URL": "/admin",
+    "LOGO_URL": "/static/logo.png",
+    "URL_FOR_FOR_LOGIN": "Login.form",
+    "URL_FOR_FOR_LOGOUT": "Login.logout",
+    "URL_FOR_FOR_PASSWORD_RESET": "Login.reset",
+    "USE_REMEMBER_ME": True,
+    "API_URL": "/api/flow",
+    "INCLUDE_OPEN_API": True,
+    "USE_AUTH": False,
     "AUTHENTICATION_ERROR_MSG": "Log in first",
     "AUTHORIZATION_ERROR_MSG": "Not yours",
 }
 class Users(Authentication):
     async def user_loader(self, req: Any) -> None:
         return None
+
+
+class Dashboard(AdminDashboard):
+    async def has_enter_permission(self, req: Any) -> bool:
+        return True
+
+
+class Step(Enum):
+    GO = "go"
+
+
+class State(Enum):
+    IDLE = "idle"
+    DONE = "done"
+
+
+class Flow(StateMachine):
+    def __init__(self) -> None:
+        super().__init__(Step, State, {State.IDLE: {Step.GO: State.DONE}})
+
+    async def context_loader(self, req: Any, transition_request: dict[str, Any]) -> tuple[State, Any]:
+        return State.IDLE, None
+
+    @step_method(Step.GO)
+    async def go(self, req: Any, transition_request: dict[str, Any], context: Any, next_state: State) -> None:
+        return None
+
+
+VALUES["TRANSITION_DATA"] = TransitionRequestData
 
 
 def _sql() -> list[Any]:
@@ -106,12 +149,15 @@ FACTORIES: dict[str, Any] = {
     "TASK_MANAGER": lambda: [TaskManager()],
     "AI_INTERFACE": lambda: [AiInterface()],
     "AUTHENTICATION": lambda: [Users()],
+    "ADMIN_DASHBOARD": lambda: [Sessions(), Dashboard()],
+    "STATE_MACHINE": lambda: [Flow()],
 }
 REQUIRED: dict[str, list[str]] = {  # keys a section cannot start without
     "SQL_DATABASE": ["DATABASE_URI"],
     "NOSQL_DATABASE": ["BACKEND", "DATABASE_URI"],
     "EMAIL_CLIENT": ["SENDER_NAME_OR_ADDRESS", "SMTP_SERVER", "SMTP_PORT"],
     "AI_INTERFACE": ["API_KEY", "MODEL"],
+    "ADMIN_DASHBOARD": ["URL_FOR_FOR_LOGIN", "URL_FOR_FOR_LOGOUT"],
 }
 KEYS_OF = {**KEYS, "SQL_DATABASE": sorted(set(KEYS["SQL_DATABASE"]) | set(KEYS["MIGRATE"]))}
 

@@ -18,10 +18,6 @@ NAMES: dict[str, list[str]] = json.loads(
 
 # Whole PyJolt modules left out on purpose, by prefix, and why.
 SKIPPED_MODULES = {
-    "pyjolt.admin": "the admin dashboard is its own issue (surge.admin, with the state machine)",
-    "pyjolt.state_machine": "the state machine is its own issue (surge.state_machine, with the admin)",
-    "pyjolt.ai_interface.embeddings": "embeddings are their own issue (the AI interface: embeddings and vector search)",
-    "pyjolt.ai_interface.database_types": "the pgvector column type goes with the embeddings item",
     "pyjolt.cli.templates": "PyJolt's project template files, not API; `surge new-project` has its own",
     "pyjolt.controller.utilities": "PyJolt's module has no public names (private helpers only)",
     "pyjolt.database.sql.dialect_overview_extras": "PyJolt's module has no public names (private helpers only)",

@@ -277,6 +277,8 @@ def test_tls_mode_follows_port_by_default(tmp_path):
 
 def test_html_to_text():
     assert html_to_text("<p>a &amp; b</p><script>x()</script><p>c<br>d</p>") == "a & b\n\nc\nd\n"
+    # Words next to inline tags keep their spaces.
+    assert html_to_text("<p>See <b>attached</b>, <i>please</i>.</p>") == "See attached, please.\n"
 
 
 mailer_under_test = EmailClient()

@@ -27,6 +27,11 @@ class Api(Controller):
             "user": req.user,
         }
 
+    @get("/header")
+    async def one_header(self, req: Request) -> dict:
+        first = {"a": req.header("x-a"), "b": req.header(b"x-b"), "missing": req.header("x-missing")}
+        return {**first, "a_again": req.header(b"x-a"), "all_a": req.headers.get("x-a")}
+
     @post("/body")
     async def body(self, req: Request) -> dict:
         data = await req.body()
@@ -122,3 +127,10 @@ async def test_call_after_response_runs_once_the_response_is_sent() -> None:
     async with TestClient(make_app(Later)) as client:
         assert (await client.get("/later")).json() == {"ok": True}
     assert events == ["handler", "after"]
+
+
+async def test_single_header_lookups_return_the_first_value(client) -> None:
+    res = await client.get("/header", headers=[("X-A", "one"), ("X-B", "bee"), ("X-A", "two")])
+    assert res.json() == {"a": "one", "b": "bee", "missing": None, "a_again": "one", "all_a": "one, two"}
+    res = await client.get("/header", headers={"X-A": "only"})
+    assert res.json() == {"a": "only", "b": None, "missing": None, "a_again": "only", "all_a": "only"}

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
+import importlib.util
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -11,11 +10,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic_core import to_jsonable_python
 
 from surge.ai_interface._context import ChatContextStep
+from surge.ai_interface.chat import ChatFeatures
 from surge.ai_interface.config import AiInterfaceConfig
 from surge.ai_interface.exceptions import FailedToRunAiToolMethod
-from surge.ai_interface.tools import AiTool, collect_tools
+from surge.ai_interface.search import EmbeddingFeatures
+from surge.ai_interface.tools import AiTool, call_tool, collect_tools, parse_tool_arguments
 from surge.controller.decorators import Descriptor
 from surge.controller.spec import add_endpoint_wrapper, endpoint_spec
+from surge.exceptions.config import MissingDependency
 from surge.extension import BaseExtension, require
 
 if TYPE_CHECKING:
@@ -27,7 +29,7 @@ __all__ = ["AiInterface"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class AiInterface(BaseExtension[AiInterfaceConfig]):
+class AiInterface(ChatFeatures, EmbeddingFeatures, BaseExtension[AiInterfaceConfig]):
     """Base class of the app's AI interface (config section ``AI_INTERFACE``).
 
     Subclass it, implement ``chat_context_loader(self, req)`` (return the chat context, e.g.
@@ -38,7 +40,10 @@ class AiInterface(BaseExtension[AiInterfaceConfig]):
     * ``await ai_interface.chat_completion(messages)`` asks the configured model
       (``self.client`` is the ``openai.AsyncOpenAI`` client);
     * ``await ai_interface.run_tool_calls(message.tool_calls)`` runs the tools the model asked
-      for; a failure raises :class:`FailedToRunAiToolMethod`.
+      for; a failure raises :class:`FailedToRunAiToolMethod`;
+    * ``await ai_interface.chat(messages, history=..., conversation_id=...)`` runs the whole
+      tool loop with a kept conversation, ``ai_interface.stream_chat(messages)`` streams tokens
+      (see :mod:`surge.ai_interface.chat`).
     """
 
     config_model = AiInterfaceConfig
@@ -57,10 +62,14 @@ class AiInterface(BaseExtension[AiInterfaceConfig]):
         Raises:
             ImproperlyConfigured: the section is missing or a key is invalid; the message names
                 ``AI_INTERFACE.KEY``.
-            MissingDependency: the openai package is not installed.
+            MissingDependency: openai (or, with ``EMBEDDING_PROVIDER = "local"``, sentence-transformers) is missing.
         """
         require("openai", "ai_interface")
-        return super().validate_config(app)
+        config = super().validate_config(app)
+        if config.EMBEDDING_PROVIDER == "local" and importlib.util.find_spec("sentence_transformers") is None:
+            # PERF: looked up, not imported: importing torch takes seconds; the model loads on first use
+            raise MissingDependency("sentence-transformers", "embeddings")
+        return config
 
     def configure(self, app: Surge, config: AiInterfaceConfig) -> None:
         """Keep the section; the client is made on first use."""
@@ -161,17 +170,7 @@ class AiInterface(BaseExtension[AiInterfaceConfig]):
         if found is None:
             raise FailedToRunAiToolMethod(f"Unknown AI tool {name!r}", name, arguments)
         try:
-            parsed = json.loads(arguments) if isinstance(arguments, str) and arguments.strip() else arguments
-            if parsed is None:
-                parsed = {}
-            if not isinstance(parsed, Mapping):
-                raise TypeError(f"tool arguments must be a JSON object, got {type(parsed).__name__}")
-            kwargs = found.validate_arguments(dict(parsed))
-            method = getattr(self, found.attribute)
-            if inspect.iscoroutinefunction(method):
-                return await method(**kwargs)
-            result = await asyncio.to_thread(method, **kwargs)
-            return await result if inspect.isawaitable(result) else result
+            return await call_tool(self, found, parse_tool_arguments(found, arguments))
         except Exception as exc:
             raise FailedToRunAiToolMethod(f"Failed to run AI tool {name!r}", name, arguments) from exc
 
@@ -192,36 +191,6 @@ class AiInterface(BaseExtension[AiInterfaceConfig]):
             content = result if isinstance(result, str) else json.dumps(to_jsonable_python(result))
             messages.append({"role": "tool", "tool_call_id": data.get("id"), "content": content})
         return messages
-
-    # -- completions ------------------------------------------------------------------------------
-    async def chat_completion(
-        self, messages: Iterable[Mapping[str, Any]], *, use_tools: bool | None = None, **options: object
-    ) -> Any:
-        """Ask the model for the next message of ``messages``; returns the ``ChatCompletion``.
-
-        ``MODEL``, ``TEMPERATURE`` and ``RESPONSE_FORMAT`` come from the config; ``options``
-        override them or add any other parameter of ``chat.completions.create`` (an option
-        set to None is not sent). The tools are sent when ``use_tools`` (default:
-        ``TOOL_CHOICE``) is true and the interface has any.
-
-        Raises:
-            openai.OpenAIError: the provider could not be reached or refused the request
-                (after ``MAX_RETRIES`` retries).
-        """
-        config = self.config
-        request: dict[str, Any] = {
-            "messages": [dict(message) for message in messages],
-            "model": config.MODEL,
-            "temperature": config.TEMPERATURE,
-            "response_format": config.RESPONSE_FORMAT,
-        }
-        if (config.TOOL_CHOICE if use_tools is None else use_tools) and self._tools:
-            request["tools"] = self.tool_schemas
-            request["tool_choice"] = "auto"
-        request.update(options)
-        return await self.client.chat.completions.create(
-            **{key: value for key, value in request.items() if value is not None}
-        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} ({self.configs_name}), {len(self._tools)} tools>"

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import json
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
+from surge.exceptions.base import SurgeError
 from surge.exceptions.config import ImproperlyConfigured
 
-__all__ = ["AiTool", "collect_tools", "tool"]
+__all__ = ["AiTool", "ToolArgumentsError", "call_tool", "collect_tools", "parse_tool_arguments", "tool"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -73,6 +76,52 @@ class AiTool:
         """
         validated = self.arguments_model.model_validate(arguments)
         return {name: getattr(validated, f"arg_{index}") for index, name in enumerate(self.parameters)}
+
+
+class ToolArgumentsError(SurgeError):
+    """The model's arguments do not fit the tool; ``str(exc)`` is written for the model to fix them.
+
+    It never quotes the argument values, only where and why they fail.
+    """
+
+
+def _describe(error: ValidationError) -> str:
+    problems = []
+    for item in error.errors(include_input=False, include_url=False):
+        where = ".".join(str(part) for part in item["loc"]) or "arguments"
+        problems.append(f"{where}: {item['msg']}")
+    return "; ".join(problems)
+
+
+def parse_tool_arguments(found: AiTool, arguments: str | Mapping[str, Any] | None) -> dict[str, Any]:
+    """The keyword arguments of ``found`` from the model's JSON text (or a dict), validated.
+
+    Raises:
+        ToolArgumentsError: not JSON, not an object, or not fitting the signature.
+    """
+    parsed: object = arguments
+    if isinstance(arguments, str):
+        try:
+            parsed = json.loads(arguments) if arguments.strip() else None
+        except ValueError:
+            raise ToolArgumentsError(f"the arguments of {found.name!r} are not valid JSON") from None
+    if parsed is None:
+        parsed = {}
+    if not isinstance(parsed, Mapping):
+        raise ToolArgumentsError(f"the arguments of {found.name!r} must be a JSON object, got {type(parsed).__name__}")
+    try:
+        return found.validate_arguments(dict(parsed))
+    except ValidationError as exc:
+        raise ToolArgumentsError(f"invalid arguments for {found.name!r}: {_describe(exc)}") from exc
+
+
+async def call_tool(owner: object, found: AiTool, kwargs: dict[str, Any]) -> Any:
+    """Call the tool method of ``owner`` with validated ``kwargs``; a sync one runs in a worker thread."""
+    method = getattr(owner, found.attribute)
+    if inspect.iscoroutinefunction(method):
+        return await method(**kwargs)
+    result = await asyncio.to_thread(method, **kwargs)
+    return await result if inspect.isawaitable(result) else result
 
 
 def tool(name: str | Callable[..., Any] | None = None, description: str | None = None) -> Any:

@@ -143,10 +143,36 @@ class Cache(BaseExtension[CacheConfig], ReadinessProbe):
         return result
 
     # -- key-value API ----------------------------------------------------------------------------
+    async def _read(self, operation: str, call: Callable[[], Awaitable[_T]], fallback: _T) -> _T:
+        """:meth:`_attempt` for reads; an in-process backend is called without the timer."""
+        if not self._backend.in_process:
+            return await self._attempt(operation, call, fallback)
+        try:
+            result = await call()
+        except Exception as exc:
+            self._failed(operation, exc)
+            return fallback
+        if self._degraded:
+            self._recovered()
+        return result
+
     async def get(self, key: str) -> Any:  # a JSON value, as json.loads returns: Any keeps dict callers typed
         """The value stored under ``key`` (a response is a dict with ``status_code``,
         ``headers``, ``media_type`` and ``body``), or None on a miss or a backend failure."""
-        return _unwrap(await self._attempt("get", lambda: self.backend.get(key), None))
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
+        return _unwrap(await self._read("get", lambda: self._backend.get(key), None))
+
+    async def get_many(self, keys: Sequence[str]) -> list[Any]:
+        """The values under ``keys``, in order, each as :meth:`get` returns it (None for a miss).
+
+        One backend call for the batch (one ``MGET`` on Redis); every key is a miss when the
+        backend fails.
+        """
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
+        keys = list(keys)
+        misses: list[dict[str, Any] | None] = [None] * len(keys)
+        found = await self._read("get", lambda: self._backend.get_many(keys), misses)
+        return [_unwrap(stored) for stored in found]
 
     async def set(
         self,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BUILTIN_COMMANDS", "build_parser", "main", "route_table"]
 
-BUILTIN_COMMANDS = ("new-project", "run", "routes", "openapi", "check")
+BUILTIN_COMMANDS = ("new-project", "run", "routes", "openapi", "check", "worker")
 _TARGET_HELP = "the app as module:Attribute (default: $SURGE_APP, else app:Application)"
 
 
@@ -59,7 +59,21 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("target", nargs="?", help=_TARGET_HELP)
     check.add_argument("--deploy", action="store_true", help="warn about settings unsafe in production")
     check.add_argument("--fail", action="store_true", help="exit with status 3 when there is a warning (for CI)")
+    worker = commands.add_parser("worker", help="run the app's task queue jobs (TASK_QUEUE) until SIGTERM")
+    worker.add_argument("target", nargs="?", help=_TARGET_HELP)
+    worker.add_argument("--concurrency", type=int, default=0, help="jobs run at once (default: TASK_QUEUE.CONCURRENCY)")
     return parser
+
+
+def _worker(target: str | None, concurrency: int) -> int:
+    """Start the app and hand over to the ``worker`` command its ``TaskQueue`` extension adds."""
+    from surge.cli.app_commands import build_parser as build_app_parser
+    from surge.cli.app_commands import run_app_cli
+
+    app = _load_app(target)
+    if "worker" not in build_app_parser(app, "surge")[1]:
+        raise ImproperlyConfigured("surge worker: the app has no task queue (list a TaskQueue in EXTENSIONS)")
+    return run_app_cli(app, ["worker", "--concurrency", str(concurrency)], prog="surge")
 
 
 def _load_app(target: str | None) -> Surge:
@@ -166,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _write_openapi(_load_app(args.target), args.output)
         elif args.command == "check":
             return _check(args.target, args.deploy, args.fail)
+        elif args.command == "worker":
+            return _worker(args.target, args.concurrency)
     except ImproperlyConfigured as exc:
         print(f"surge: error: {exc}", file=sys.stderr)
         return 1

@@ -33,12 +33,14 @@ def _sent_media_type(response: Response) -> str | None:
     return value.split(";", 1)[0].strip().lower() if value else None
 
 
-def _produces_check(logger: Logger, name: str, produces: str) -> Callable[[Response], None]:
+def _produces_check(logger: Logger, name: str, produces: str) -> tuple[Callable[[Response], None], set[str]]:
     """Apply ``@produces`` to a finished response.
 
     A response without a media type gets ``produces`` (unless it has no body: 204/304, or
     ``MediaType.NO_CONTENT``, which is a marker, not a wire value). A response the handler gave
     another media type keeps it, and the app logs a warning, once per endpoint, as the seed says.
+    Also returns the media types already seen to match: a response with one of them and no
+    headers needs no check (the finisher tests that without a call).
     """
     declared = None if produces == MediaType.NO_CONTENT else produces
     expected = None if declared is None else declared.split(";", 1)[0].strip().lower()
@@ -47,8 +49,6 @@ def _produces_check(logger: Logger, name: str, produces: str) -> Callable[[Respo
 
     def check(response: Response) -> None:
         nonlocal warned
-        if not response.headers and response.media_type in matching:
-            return  # PERF: the usual case, without re-parsing the media type per request
         actual = _sent_media_type(response)
         if actual is not None and actual == expected and not response.headers and response.media_type:
             matching.add(response.media_type)
@@ -60,7 +60,7 @@ def _produces_check(logger: Logger, name: str, produces: str) -> Callable[[Respo
             warned = True
             logger.warning(f"{name} is declared @produces({produces}) but responded with {actual}")
 
-    return check
+    return check, matching
 
 
 def keeps_responses(spec: EndpointSpec, params: HandlerParams) -> bool:
@@ -71,7 +71,9 @@ def keeps_responses(spec: EndpointSpec, params: HandlerParams) -> bool:
 
 def finisher(logger: Logger, name: str, spec: EndpointSpec, params: HandlerParams) -> Finish:
     """Turn what the handler returned into the Response to send (``@produces``, ``Response[Model]``)."""
-    check_produces = _produces_check(logger, name, spec.produces) if spec.produces is not None else None
+    check_produces, matching = (
+        _produces_check(logger, name, spec.produces) if spec.produces is not None else (None, set())
+    )
     default_status = spec.status_code
     model = params.response_model
     adapter: TypeAdapter[Any] | None = TypeAdapter(model) if model is not None else None
@@ -88,7 +90,8 @@ def finisher(logger: Logger, name: str, spec: EndpointSpec, params: HandlerParam
         # redirect() set theirs); an explicit .status(200) is kept.
         if default_status is not None and response.status_code == 200 and not response._status_set:
             response.status_code = default_status
-        if check_produces is not None:
+        # PERF: the usual case (a media type seen to match, no headers) costs no call
+        if check_produces is not None and (response.headers or response.media_type not in matching):
             check_produces(response)
         if adapter is not None and response.has_json and response.status_code < 400:
             data = response.json_data

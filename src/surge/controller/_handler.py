@@ -17,7 +17,7 @@ import asyncio
 import contextvars
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -30,8 +30,9 @@ from surge.controller._int64 import INT64_MAX, INT64_MIN, out_of_range
 from surge.controller.params import FACTORY, HandlerParams
 from surge.controller.spec import CallNext
 from surge.http.request import Request
+from surge.http.response import Response
 
-__all__ = ["handler_step"]
+__all__ = ["endpoint_step", "handler_step"]
 
 _EMPTY = inspect.Parameter.empty
 
@@ -262,6 +263,20 @@ def _call_lines(kind: str, args: str, awaiting: bool) -> list[str]:
     return [f"    return {'await ' if awaiting else ''}method({args})"]
 
 
+def _kind(func: Callable[..., Any]) -> str:
+    """How the handler is called: a coroutine, a thread, or a stream (sync generators in a thread)."""
+    if inspect.isasyncgenfunction(func) or inspect.isgeneratorfunction(func):
+        return "stream"
+    return "async" if inspect.iscoroutinefunction(func) else "thread"
+
+
+def _generated(src: _Source, func: Callable[..., Any], text: str, name: str) -> Any:
+    exec(compile(text, f"<surge handler step {getattr(func, '__qualname__', func)}>", "exec"), src.namespace)  # noqa: S102
+    step = src.namespace[name]
+    step.__surge_source__ = text
+    return step
+
+
 def handler_step(instance: object, func: Callable[..., Any], params: HandlerParams) -> CallNext:
     """The innermost step of ``func``'s pipeline: read the request's inputs, call the handler.
 
@@ -269,12 +284,7 @@ def handler_step(instance: object, func: Callable[..., Any], params: HandlerPara
     handler whose inputs need no I/O gets a plain function that returns its coroutine, so no
     coroutine of ours stands between the caller and the handler.
     """
-    if inspect.isasyncgenfunction(func) or inspect.isgeneratorfunction(func):  # a sync one is iterated in a thread
-        kind = "stream"
-    elif inspect.iscoroutinefunction(func):
-        kind = "async"
-    else:
-        kind = "thread"
+    kind = _kind(func)
     src = _Source(func.__get__(instance))
     _request_inputs(src, params)
     args, args_with_kwargs = _arguments(src, params, positional_request=kind == "async" and params.request_first)
@@ -290,7 +300,34 @@ def handler_step(instance: object, func: Callable[..., Any], params: HandlerPara
             *_call_lines(kind, args, awaiting),
         ]
     )
-    exec(compile(text, f"<surge handler step {getattr(func, '__qualname__', func)}>", "exec"), src.namespace)  # noqa: S102
-    step: CallNext = src.namespace["call"]
-    step.__surge_source__ = text  # type: ignore[attr-defined]
+    step: CallNext = _generated(src, func, text, "call")
     return step
+
+
+def endpoint_step(
+    instance: object,
+    func: Callable[..., Any],
+    params: HandlerParams,
+    finish: Callable[[Request, Any], Response],
+    *,
+    keeps: bool,
+) -> Callable[[Request], Awaitable[Response]]:
+    """The whole endpoint of a handler with nothing around it (no dependencies, extension steps,
+    guards or hooks): the handler step and the finisher in one coroutine.
+
+    ``keeps``: a Response the handler returns is sent as it is (the finisher would not touch it).
+    Only for params without injected or extension-provided values (nothing fills ``kwargs``).
+    """
+    assert not params.provided and not params.injected
+    kind = _kind(func)
+    src = _Source(func.__get__(instance))
+    src.namespace.update(finish=finish, Response=Response)
+    _request_inputs(src, params)
+    args, _ = _arguments(src, params, positional_request=kind == "async" and params.request_first)
+    (call,) = _call_lines(kind, args, awaiting=True)
+    finishing = ["    if isinstance(result, Response):", "        return result"] if keeps else []
+    text = "\n".join(
+        ["async def endpoint(req):", *src.lines, call.replace("return ", "result = ", 1), *finishing, "    return finish(req, result)"]
+    )
+    endpoint: Callable[[Request], Awaitable[Response]] = _generated(src, func, text, "endpoint")
+    return endpoint

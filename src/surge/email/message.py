@@ -121,7 +121,11 @@ class _TextExtractor(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
-            self.parts.append(" ".join(data.split()) if data.strip() else (" " if data else ""))
+            # Collapse runs of whitespace but keep one at each edge: "See <b>it</b>." keeps its spaces.
+            text = " ".join(data.split())
+            if text:
+                text = (" " if data[0].isspace() else "") + text + (" " if data[-1].isspace() else "")
+            self.parts.append(text or (" " if data else ""))
 
 
 def html_to_text(html: str) -> str:

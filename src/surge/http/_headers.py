@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from http.cookies import SimpleCookie
 
-__all__ = ["cookie_header", "has_header", "raw_headers"]
+__all__ = ["MEDIA_TYPES", "cookie_header", "has_header", "raw_headers"]
 
-_MEDIA_TYPES: dict[str, bytes] = {}  # media type -> encoded header value (a handful of entries)
+MEDIA_TYPES: dict[str | None, bytes] = {}  # media type -> encoded header value (a handful of entries)
 _MEDIA_TYPES_MAX = 64
 _COOKIE_OCTETS = re.compile(r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*")
 
@@ -33,11 +33,11 @@ def raw_headers(
     else:
         raw, has_type, has_length = [], False, False
     if media_type is not None and not has_type:
-        encoded = _MEDIA_TYPES.get(media_type)
+        encoded = MEDIA_TYPES.get(media_type)
         if encoded is None:
             encoded = str(media_type).encode("latin-1")
-            if len(_MEDIA_TYPES) < _MEDIA_TYPES_MAX:  # per-response values (a boundary) must not grow it
-                _MEDIA_TYPES[media_type] = encoded
+            if len(MEDIA_TYPES) < _MEDIA_TYPES_MAX:  # per-response values (a boundary) must not grow it
+                MEDIA_TYPES[media_type] = encoded
         raw.append((b"content-type", encoded))
     if length is not None and not has_length:
         raw.append((b"content-length", b"%d" % length))  # PERF: cheaper than str().encode()

@@ -144,7 +144,8 @@ class Request(RequestArgs):  # req.args, await req.all_args() (surge.http._args)
         headers = self._headers
         if headers is not None:
             return headers.get(name if isinstance(name, str) else name.decode("latin-1"))
-        # PERF: a scan of the raw list is cheaper than building the dict for one lookup.
+        # PERF: a scan of the raw list is cheaper than building the dict for one lookup (and
+        # than dict() of the list: measured, even for the four lookups of a JSON POST).
         wanted = name.encode("latin-1") if isinstance(name, str) else name
         for raw_name, raw_value in self.scope["headers"]:
             if raw_name == wanted:
@@ -241,7 +242,7 @@ class Request(RequestArgs):  # req.args, await req.all_args() (surge.http._args)
             yield self._body
             return
         limit = self._max_length()
-        declared = self.header("content-length")
+        declared = self.header(b"content-length")
         if declared is not None:
             self._check_declared_length(declared, limit)
         received = 0
@@ -267,7 +268,7 @@ class Request(RequestArgs):  # req.args, await req.all_args() (surge.http._args)
         if self._body is None:
             # PERF: most bodies arrive in one message; skip the async generator for them.
             limit = self._max_length()
-            declared = self.header("content-length")
+            declared = self.header(b"content-length")
             if declared is not None:
                 self._check_declared_length(declared, limit)
             watch, task = reading_task()

@@ -14,6 +14,7 @@ from surge.exceptions.http import BadRequest
 from surge.http._files import FileBody
 from surge.http._folder_files import FolderFiles
 from surge.http._header_methods import HeaderMethods
+from surge.http._headers import MEDIA_TYPES as _MEDIA_TYPES
 from surge.http._headers import has_header, raw_headers
 from surge.http._proxy import ProxyPass
 from surge.http.conditional import not_modified
@@ -334,6 +335,21 @@ class Response(FolderFiles, HeaderMethods, ProxyPass, Generic[T]):  # static(), 
             self.body = dumps(self._json)
             self._json = _UNSET
         status = self.status_code
+        if head or self._file is not None or self._stream is not None or self._validators or status in _NO_BODY_STATUSES:
+            await self._send_other(send, status, head, request)
+            return
+        # PERF: the usual response, bytes in memory: two messages, the headers built inline.
+        body = self.body
+        media_type = self.media_type
+        if self.headers or self._extra is not None or self._cookies is not None or media_type not in _MEDIA_TYPES:
+            raw = raw_headers(self.headers, media_type, len(body), self._extra, self._cookies)
+        else:  # a media type seen before and nothing else: raw_headers' result, without the call
+            raw = [(b"content-type", _MEDIA_TYPES[media_type]), (b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _send_other(self, send: Send, status: int, head: bool, request: Connection | None) -> None:
+        """Files, streams, conditional requests, HEAD and bodiless statuses."""
         if self._file is not None:
             status, self.media_type = self._file.prepare(
                 self.headers, request.headers if request is not None else {}, status, self.media_type

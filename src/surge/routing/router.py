@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,7 @@ class PathMethodNotAllowed(MethodNotAllowed):
 class _PathEntry:
     rule: Rule
     methods: dict[str, Route] = field(default_factory=dict)
+    match: Callable[[str], dict[str, Any] | None] | None = None  # the rule's matcher (parameterized rules)
 
 
 class Router:
@@ -83,6 +85,7 @@ class Router:
             if entry.rule.is_static:
                 self._static[entry.rule.rule] = entry
             else:
+                entry.match = entry.rule.matcher()
                 self._dynamic.append(entry)
                 self._dynamic.sort(key=lambda e: e.rule.sort_key)  # stable: ties keep registration order
         method = method.upper()
@@ -112,7 +115,7 @@ class Router:
             if route is not None:
                 return route, {}
         for candidate in self._dynamic:
-            params = candidate.rule.match(path)
+            params = candidate.match(path)  # type: ignore[misc]  # set for every parameterized rule
             if params is not None:
                 route = candidate.methods.get(method)
                 if route is not None:

@@ -128,6 +128,31 @@ class Rule:
                 return None
         return values
 
+    def matcher(self) -> Callable[[str], dict[str, Any] | None]:
+        """:meth:`match`, specialised once for this rule: what the router calls per request."""
+        assert self.regex is not None
+        fullmatch = self.regex.fullmatch
+        groups = tuple(
+            (name, self.regex.groupindex[name], None if converter.to_python is str else converter.to_python)
+            for name, converter in self.params.items()
+        )
+        if len(groups) == 1:
+            ((name, index, convert),) = groups
+
+            def match_one(path: str) -> dict[str, Any] | None:
+                found = fullmatch(path)
+                if found is None:
+                    return None
+                if convert is None:
+                    return {name: found[index]}
+                try:
+                    return {name: convert(found[index])}
+                except ValueError:  # e.g. an int of more digits than int() accepts
+                    return None
+
+            return match_one
+        return self.match
+
     def build(self, values: dict[str, Any]) -> str:
         """Build a URL; values not in the rule become the query string.
 

@@ -13,7 +13,7 @@ _PATTERN = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(\d+)?\s*(second|minute|hour|day
 
 @dataclass(frozen=True, slots=True)
 class Limit:
-    """At most ``amount`` hits per ``window`` seconds (fixed windows)."""
+    """At most ``amount`` hits per ``window`` seconds (counted by the limiter's ``STRATEGY``)."""
 
     amount: int
     window: int

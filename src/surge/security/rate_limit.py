@@ -1,8 +1,9 @@
 """Rate limiting: ``@rate_limit("10/minute")`` per endpoint, ``DEFAULT_LIMITS`` for every request.
 
-Counting uses fixed windows in a :class:`SecurityStore`: in memory for one process, in Redis
-so that every process behind a load balancer shares the same counters (config section
-``RATE_LIMITER``). Refused requests get 429 with ``Retry-After``; every counted response
+Counting uses a sliding window (default), GCRA or fixed windows (``STRATEGY``,
+:mod:`surge.security.limit_counters`) in a :class:`SecurityStore`: in memory for one process,
+in Redis (one atomic Lua script per check) so that every process behind a load balancer
+shares the same counters exactly (config section ``RATE_LIMITER``). Refused requests get 429 with ``Retry-After``; every counted response
 carries ``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset`` and
 ``RateLimit-Policy`` (IETF draft "RateLimit header fields for HTTP").
 """
@@ -22,6 +23,7 @@ from surge.http.response import Response
 from surge.middleware.base import MiddlewareBase
 from surge.openapi.roles import ErrorResponsesProvider
 from surge.roles import MiddlewareProvider
+from surge.security.limit_counters import LimitCounter, Strategy, create_counter
 from surge.security.limits import Limit, parse_limit
 from surge.security.stores import SecurityStore, create_store
 from surge.types import HandlerKwargs
@@ -59,6 +61,9 @@ class RateLimiterConfig(BaseModel):
 
     ENABLED: bool = Field(True, description="Turn every limit off (e.g. in tests)")
     BACKEND: Literal["memory", "redis"] = Field("memory", description="memory: one process; redis: shared")
+    STRATEGY: Strategy = Field(
+        "sliding-window", description="sliding-window (exact), gcra (burst then steady rate) or fixed-window"
+    )
     REDIS_URL: str | None = Field(None, description="Redis URL, required by the redis backend")
     KEY_PREFIX: str = Field("surge:ratelimit:", description="Prefix of the store keys")
     DEFAULT_LIMITS: list[str] = Field(default_factory=list, description="Limits on every request, per client IP")
@@ -103,6 +108,7 @@ class RateLimiter(BaseExtension[RateLimiterConfig], MiddlewareProvider):
 
     _config: RateLimiterConfig  # set by configure
     _store: SecurityStore
+    _counter: LimitCounter
 
     def __init__(self, configs_name: str | None = None) -> None:
         super().__init__(configs_name)
@@ -127,6 +133,7 @@ class RateLimiter(BaseExtension[RateLimiterConfig], MiddlewareProvider):
         self._config = config
         self.default_limits = _default_limits(self.configs_name, config)
         self._store = create_store(self.configs_name, config.BACKEND, config.REDIS_URL, config.KEY_PREFIX)
+        self._counter = create_counter(config.STRATEGY, self._store)
 
     def middleware(self) -> Sequence[MiddlewareBase]:
         """``DEFAULT_LIMITS`` on every request (no middleware without limits, or when disabled)."""
@@ -175,13 +182,14 @@ class RateLimiter(BaseExtension[RateLimiterConfig], MiddlewareProvider):
         Raises:
             RateLimitExceeded: one limit is exceeded; its headers include ``Retry-After``.
         """
-        store = self.store
+        self.app  # noqa: B018 - the "bound to an app" check: raises before init_app
+        counter = self._counter
         tightest: tuple[Limit, int, int] | None = None
         retry_after = 0
         for limit in limits:
-            count, reset = await store.hit(f"{scope}:{limit.amount}/{limit.window}:{key}", limit.window)
-            remaining = max(0, limit.amount - count)
-            if count > limit.amount:
+            verdict = await counter.hit(f"{scope}:{limit.amount}/{limit.window}:{key}", limit)
+            remaining, reset = verdict.remaining, verdict.reset
+            if not verdict.allowed:
                 retry_after = max(retry_after, reset)
             if tightest is None or remaining < tightest[1]:
                 tightest = (limit, remaining, reset)

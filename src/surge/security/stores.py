@@ -26,6 +26,8 @@ __all__ = ["MemoryStore", "RedisStore", "SecurityStore", "StoreOutage", "StoreUn
 _T = TypeVar("_T")
 
 _RETRY_AFTER = 5
+_POOL_SIZE = 100  # Redis connections per process and store
+_POOL_WAIT = 5.0  # seconds a call waits for a free one before the store counts as unavailable
 """Seconds a client is told to wait (``Retry-After``) while the store is unreachable."""
 
 
@@ -191,11 +193,15 @@ class RedisStore(SecurityStore):
         self.outage = outage or StoreOutage("redis store", None)
         self._client: Any = None
         self._hit_script: Any = None
+        self._scripts: dict[str, Any] = {}  # source -> redis-py Script (EVALSHA, reloaded on NOSCRIPT)
 
     def _connection(self) -> Any:
         client = self._client
         if client is None:
-            client = self._client = self._redis.from_url(self.url)
+            # A burst past the pool's size waits for a free connection (redis-py's plain pool
+            # raises MaxConnectionsError at once, which would answer 503 to a healthy server).
+            pool = self._redis.BlockingConnectionPool.from_url(self.url, max_connections=_POOL_SIZE, timeout=_POOL_WAIT)
+            client = self._client = self._redis.Redis.from_pool(pool)
             self._hit_script = client.register_script(_HIT_SCRIPT)
         return client
 
@@ -228,8 +234,21 @@ class RedisStore(SecurityStore):
         count, ttl = await self._call(lambda client: self._hit_script(keys=[self.prefix + key], args=[window]))
         return int(count), max(1, int(ttl))
 
+    async def run_script(self, script: str, key: str, args: list[str | int]) -> Any:
+        """Run the Lua ``script`` on ``key`` (prefixed) in one round trip (EVALSHA, loaded once).
+
+        Raises:
+            StoreUnavailable: Redis cannot be reached.
+        """
+        scripts = self._scripts
+        if script not in scripts:
+            scripts[script] = self._connection().register_script(script)
+        runner = scripts[script]
+        return await self._call(lambda client: runner(keys=[self.prefix + key], args=args, client=client))
+
     async def close(self) -> None:
         client, self._client = self._client, None
+        self._scripts.clear()
         if client is not None:
             await client.aclose()
 

@@ -30,3 +30,19 @@ async def test_redis_stores_json_with_ttl_and_clears_only_its_prefix(redis_url):
         await raw.delete(f"{prefix[:-1]}-neighbour")
         await raw.aclose()
         await backend.disconnect()
+
+
+async def test_redis_serves_300_concurrent_gets_past_its_pool_size(redis_url):
+    """More concurrent calls than pooled connections wait for one instead of failing."""
+    import asyncio
+
+    prefix = f"test:{uuid.uuid4().hex}:"
+    backend = RedisCacheBackend(redis_url, key_prefix=prefix)
+    await backend.connect()
+    try:
+        await backend.set("row", {"id": 7}, 30)
+        results = await asyncio.gather(*(backend.get("row") for _ in range(300)))
+        assert results == [{"id": 7}] * 300
+    finally:
+        await backend.clear()
+        await backend.disconnect()

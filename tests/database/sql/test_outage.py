@@ -162,3 +162,30 @@ async def test_locked_sqlite_file_is_503(sqlite_target, make_app):
     messages = [record["message"] for record in records]
     assert len(messages) == 2, messages
     assert "database is locked" in messages[0] and "3 request(s) failed" in messages[1]
+
+
+async def test_pooled_postgresql_connections_dropped_by_the_server_are_replaced_unseen(postgres_url, make_app):
+    """A pooled connection the server closed (restart, killed backend) is never handed out:
+    the requests right after it are answered 200 and no outage is logged."""
+    proxy = TcpProxy(5432)
+    await proxy.listen()
+    proxied = postgres_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+    with postgres_schema_target(postgres_url, "surge_dropped") as target, log_records() as records:
+        section = target.section(CREATE_ALL=True, POOL_SIZE=3, MAX_OVERFLOW=0)
+        section["DATABASE_URI"] = proxied
+        app = make_app(extensions=[db], models=[Note], controllers=[NotesApi], SQL_DATABASE=section)
+        async with TestClient(app) as client:
+            results = await asyncio.gather(*(client.post(f"/notes/pooled-{i}") for i in range(3)))
+            assert [res.status_code for res in results] == [200, 200, 200]  # three pooled connections
+            records.clear()
+            await proxy.cut()  # the server side of every pooled connection goes away...
+            await proxy.listen()  # ...and the database is reachable again at once
+            await asyncio.sleep(0.05)
+            for i in range(4):
+                res = await client.post(f"/notes/after-{i}")
+                assert res.status_code == 200, res.text
+            res = await client.get("/notes")
+            assert res.status_code == 200
+        await proxy.cut()
+    assert res.json()["notes"][-4:] == [f"after-{i}" for i in range(4)]
+    assert records == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 
@@ -35,6 +35,10 @@ class BaseCacheBackend(ABC):
     ``variable_prefix``; :meth:`section` returns that section as a dict.
     """
 
+    in_process: ClassVar[bool] = False
+    """True for a backend that answers from this process's memory without waiting on I/O:
+    the :class:`~surge.caching.Cache` then calls it without the ``TIMEOUT`` timer."""
+
     @classmethod
     @abstractmethod
     def configure_from_app(cls, app: Surge, variable_prefix: str) -> BaseCacheBackend:
@@ -55,6 +59,10 @@ class BaseCacheBackend(ABC):
     @abstractmethod
     async def set(self, key: str, value: dict[str, Any], duration: int | None = None) -> None:
         """Store payload dict under key with optional TTL in seconds."""
+
+    async def get_many(self, keys: Sequence[str]) -> list[dict[str, Any] | None]:
+        """The entries under ``keys``, in order (None for a miss); override for one round trip."""
+        return [await self.get(key) for key in keys]
 
     @abstractmethod
     async def delete(self, key: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from surge.caching.backends.base import BaseCacheBackend
 
@@ -24,6 +24,8 @@ class MemoryCacheBackend(BaseCacheBackend):
     used. Expired entries are dropped when read. Each worker process has its own copy, so use
     :class:`~surge.caching.RedisCacheBackend` when several workers must share the cache.
     """
+
+    in_process: ClassVar[bool] = True
 
     def __init__(self, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         if max_entries < 1:
@@ -59,11 +61,19 @@ class MemoryCacheBackend(BaseCacheBackend):
 
     async def get(self, key: str) -> dict[str, Any] | None:
         """The live entry under ``key``, marked as most recently used."""
+        return self._get(key, time.monotonic())
+
+    async def get_many(self, keys: Sequence[str]) -> list[dict[str, Any] | None]:
+        """The live entries under ``keys``, in order (one clock read for the batch)."""
+        now = time.monotonic()
+        return [self._get(key, now) for key in keys]
+
+    def _get(self, key: str, now: float) -> dict[str, Any] | None:
         entry = self._entries.get(key)
         if entry is None:
             return None
         expires_at, value = entry
-        if expires_at is not None and expires_at <= time.monotonic():
+        if expires_at is not None and expires_at <= now:
             self._forget(key)
             return None
         self._entries.move_to_end(key)

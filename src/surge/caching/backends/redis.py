@@ -17,6 +17,8 @@ __all__ = ["DEFAULT_KEY_PREFIX", "RedisCacheBackend"]
 
 DEFAULT_KEY_PREFIX = "surge:cache:"
 _CLEAR_BATCH = 500
+_POOL_SIZE = 100  # Redis connections per process
+_POOL_WAIT = 5.0  # seconds a call waits for a free connection before it fails (a miss for the Cache)
 _TAGS = "__tags__:"
 # Tagging and invalidation are scripts so that a tag set is never emptied while another worker adds to it.
 _TAG_SCRIPT = """
@@ -87,12 +89,17 @@ class RedisCacheBackend(BaseCacheBackend):
         """Create the client and ping the server (raises when Redis is down)."""
         if self._client is None:
             redis = require("redis.asyncio", "cache")
-            self._client = redis.Redis.from_url(
+            # A burst past the pool's size waits for a free connection: redis-py's plain pool
+            # raises MaxConnectionsError at once, a miss (or a 503) with a healthy server.
+            pool = redis.BlockingConnectionPool.from_url(
                 self.url,
+                max_connections=_POOL_SIZE,
+                timeout=_POOL_WAIT,
                 password=self.password,
                 socket_timeout=self.socket_timeout,
                 socket_connect_timeout=self.socket_timeout,
             )
+            self._client = redis.Redis.from_pool(pool)
         await self._client.ping()
 
     async def disconnect(self) -> None:
@@ -116,6 +123,14 @@ class RedisCacheBackend(BaseCacheBackend):
         """The entry under ``key`` (Redis drops expired ones)."""
         data = await self.client.get(self.key_prefix + key)
         return None if data is None else decode_value(data)
+
+    async def get_many(self, keys: Sequence[str]) -> list[dict[str, Any] | None]:
+        """The entries under ``keys`` in one ``MGET``."""
+        if not keys:
+            return []
+        prefix = self.key_prefix
+        found = await self.client.mget([prefix + key for key in keys])
+        return [None if data is None else decode_value(data) for data in found]
 
     async def set(self, key: str, value: dict[str, Any], duration: int | None = None) -> None:
         """Store ``value`` with a TTL of ``duration`` seconds."""

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, InvalidRequestError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, InvalidRequestError, NoSuchModuleError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from surge.database.sql.config import SqlDatabaseConfig
 from surge.database.sql.errors import install_error_handlers
+from surge.database.sql.lazy_begin import enable_lazy_begin, lazy_begin_supported
 from surge.database.sql.outage import OutageMonitor, install_engine_hooks
 from surge.database.sql.sessions import ReadOnlySyncSession, session_decorator
 from surge.exceptions.config import ImproperlyConfigured, MissingDependency
@@ -21,6 +22,7 @@ from surge.roles import ReadinessProbe
 
 if TYPE_CHECKING:
     from sqlalchemy.engine.interfaces import DBAPIConnection
+    from sqlalchemy.pool import ConnectionPoolEntry
 
     from surge.app import Surge
 
@@ -35,6 +37,14 @@ def _enable_sqlite_foreign_keys(dbapi_connection: DBAPIConnection, _record: obje
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _refuse_closed_asyncpg(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry, _proxy: object) -> None:
+    # asyncpg sees the server close a socket (restart, terminated backend, cut proxy) as it
+    # happens, so a pooled connection knows it is dead: the pool replaces it without the three
+    # round trips (BEGIN, ping, ROLLBACK) that a pre-ping costs on every checkout.
+    if record.driver_connection is None or record.driver_connection.is_closed():
+        raise DisconnectionError("the pooled asyncpg connection is closed")
 
 
 _DEFAULT_NAME = "db"
@@ -130,8 +140,11 @@ class SqlDatabase(BaseExtension[SqlDatabaseConfig], ReadinessProbe):
             ) from None
         shown = url.render_as_string(hide_password=True)
         pre_ping = config.POOL_PRE_PING
-        # PERF: a ping per checkout costs a thread hop on aiosqlite and protects nothing there.
-        options.setdefault("pool_pre_ping", pre_ping if pre_ping is not None else url.get_backend_name() != "sqlite")
+        # PERF: a ping per checkout costs a thread hop on aiosqlite and protects nothing there;
+        # on asyncpg a closed-socket check at checkout does the same job without round trips.
+        asyncpg_check = pre_ping is None and url.get_driver_name() == "asyncpg"
+        default_ping = url.get_backend_name() != "sqlite" and not asyncpg_check
+        options.setdefault("pool_pre_ping", pre_ping if pre_ping is not None else default_ping)
         if url.get_driver_name() in _SURGE_DRIVERS:
             try:
                 require(url.get_driver_name(), "sql")
@@ -160,6 +173,8 @@ class SqlDatabase(BaseExtension[SqlDatabaseConfig], ReadinessProbe):
             ) from None
         if url.get_backend_name() == "sqlite" and config.SQLITE_FOREIGN_KEYS:
             event.listen(engine.sync_engine, "connect", _enable_sqlite_foreign_keys)
+        if asyncpg_check and not options["pool_pre_ping"]:
+            event.listen(engine.sync_engine.pool, "checkout", _refuse_closed_asyncpg)
         return engine
 
     async def startup(self) -> None:
@@ -177,6 +192,8 @@ class SqlDatabase(BaseExtension[SqlDatabaseConfig], ReadinessProbe):
             raise ImproperlyConfigured(
                 f"{self.configs_name}.DATABASE_URI: cannot connect to {shown}: {type(exc).__name__}: {exc}"
             ) from exc
+        if lazy_begin_supported(engine, self.config.ENGINE_OPTIONS):
+            await enable_lazy_begin(engine)  # read-only sessions: no BEGIN/ROLLBACK until a write
         if self.config.CREATE_ALL:
             await self.create_all()
 

@@ -137,9 +137,18 @@ class ReadOnlySession(_SessionStep):
                 return await call_next(req, kwargs)
             finally:
                 reset_current(token)
-                await session.close()
+                await _close(session)
 
         return readonly
+
+
+async def _close(session: AsyncSession) -> None:
+    """Close ``session``; one that never began (no connection, nothing to roll back) is closed
+    in place, without the greenlet hop (PERF: an endpoint answered from a cache)."""
+    if session.in_transaction():
+        await session.close()
+    else:
+        session.sync_session.close()
 
 
 def _takes(func: Callable[..., Any], name: str) -> bool:

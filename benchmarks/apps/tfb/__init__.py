@@ -1,0 +1,1 @@
+"""TechEmpower Framework Benchmarks test types, one module per framework (`--suite tfb`)."""

@@ -1,0 +1,138 @@
+"""Rows as dicts for ``AsyncQuery.dicts()`` / ``one_dict()``: no ORM objects, and on asyncpg
+no SQLAlchemy execution either, for the cached ``filter_by`` shapes.
+
+An ORM SELECT through SQLAlchemy costs well over twice the driver's own time (statement
+lookup, greenlet hops, result and identity-map work). A caller that wants values, not objects
+(a JSON answer), can skip all of that: the shape's SQL is compiled once, and the driver runs
+it on the session's own connection (same transaction, same snapshot). The fast path is taken
+only when nothing could tell the difference, and anything else falls back to SQLAlchemy:
+
+* the session has no pending changes (nothing to autoflush) and its connection's transaction
+  is in the state SQLAlchemy left it (begun, or deliberately not: a read-only session);
+* SQLAlchemy does not log statements (``SHOW_SQL``), no one else listens to them (tracing)
+  and no ``do_orm_execute`` hook may rewrite them (global filters);
+* every column is of a type the driver returns as SQLAlchemy would (int, str, bool, float);
+* the driver raises nothing: on any error the query is run again through SQLAlchemy, which
+  turns the error into what it always does (503 for a lost database, 422, 409...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Boolean, Enum, Float, Integer, String, Table, bindparam, inspect, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from surge.database.sql.lazy_begin import lazy_begin_enabled
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+__all__ = ["fetch_dicts"]
+
+_PLAIN_TYPES = (Integer, String, Boolean, Float)  # the driver's values need no processing
+_SQL: dict[tuple[Any, ...], _Compiled | None] = {}
+_SQL_MAX = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    sql: str
+    keys: tuple[str, ...]  # attribute names, in the SELECT's column order
+    params: tuple[str, ...]  # filter_by names, in $n order
+
+
+def _compile(session: AsyncSession, model: Any, filters: tuple[str, ...]) -> _Compiled | None:
+    """The shape's SQL for asyncpg, or None unless the model is one table of plain columns."""
+    mapper = inspect(model)
+    table = mapper.local_table
+    if mapper.inherits is not None or mapper.polymorphic_on is not None or not isinstance(table, Table):
+        return None
+    attrs = list(mapper.column_attrs)
+    columns = [attr.columns[0] for attr in attrs]
+    if any(len(attr.columns) != 1 or attr.deferred for attr in attrs):
+        return None
+    if any(getattr(column, "table", None) is not table for column in columns):
+        return None  # a column_property expression or another table's column
+    if not all(_plain(column.type) for column in columns):
+        return None
+    by_key = {attr.key: column for attr, column in zip(attrs, columns, strict=True)}
+    if any(name not in by_key for name in filters):
+        return None  # a relationship or unknown name: SQLAlchemy's filter_by decides
+    statement = select(*columns)
+    if filters:
+        statement = statement.where(*(by_key[name] == bindparam(name) for name in filters))
+    compiled = statement.compile(dialect=session.sync_session.get_bind(mapper).dialect)
+    positions = tuple(compiled.positiontup or ())
+    if sorted(positions) != sorted(filters):
+        return None  # anything unexpected: SQLAlchemy runs it
+    return _Compiled(compiled.string, tuple(attr.key for attr in attrs), positions)
+
+
+def _plain(column_type: Any) -> bool:
+    """SQLAlchemy's own int/str/bool/float types (not Enum, not Decimal floats, not a user's subclass)."""
+    return (
+        isinstance(column_type, _PLAIN_TYPES)
+        and not isinstance(column_type, Enum)
+        and not getattr(column_type, "asdecimal", False)
+        and type(column_type).__module__.startswith("sqlalchemy.")
+    )
+
+
+def _shape_sql(session: AsyncSession, model: Any, filters: tuple[str, ...]) -> _Compiled | None:
+    key = (model, filters)
+    try:
+        return _SQL[key]
+    except KeyError:
+        pass
+    compiled = _compile(session, model, filters)
+    if len(_SQL) >= _SQL_MAX:
+        _SQL.clear()
+    _SQL[key] = compiled
+    return compiled
+
+
+def _quiet(session: AsyncSession) -> bool:
+    """Nothing to autoflush, and no one logging or tracing the statements."""
+    sync = session.sync_session
+    try:
+        if sync._new or sync._deleted or sync.identity_map._modified:
+            return False
+    except AttributeError:  # another SQLAlchemy: do not guess
+        return False
+    bind = sync.bind
+    if not isinstance(bind, Engine) or bind.echo or bind.get_execution_options():
+        return False  # logged statements, or options (schema_translate_map...) the SQL would ignore
+    if list(sync.dispatch.do_orm_execute):
+        return False  # session hooks that may rewrite the query (global filters)
+    listeners = bind.dispatch
+    own = 1 if lazy_begin_enabled(bind) else 0  # Surge's own listener only starts transactions
+    return len(list(listeners.before_cursor_execute)) == own and not list(listeners.after_cursor_execute)
+
+
+async def fetch_dicts(session: AsyncSession, model: Any, bound: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+    """The rows of ``select(model).filter_by(**bound)`` as dicts straight from asyncpg, or None
+    when SQLAlchemy must run the query (see the module docstring)."""
+    bind = session.bind
+    if not isinstance(bind, AsyncEngine) or bind.url.get_driver_name() != "asyncpg" or not _quiet(session):
+        return None
+    filters = () if bound is None else tuple(bound)
+    compiled = _shape_sql(session, model, filters)
+    if compiled is None:
+        return None
+    pooled: Any = (await session.connection()).sync_connection.connection  # type: ignore[union-attr]
+    adapted: Any = pooled.dbapi_connection
+    driver: Any = pooled.driver_connection
+    if adapted is None or driver is None:
+        return None
+    if getattr(adapted, "_transaction", None) is None and not adapted.autocommit:
+        return None  # no BEGIN sent yet: SQLAlchemy sends it with this query
+    args = [] if bound is None else [bound[name] for name in compiled.params]
+    try:
+        records = await driver.fetch(compiled.sql, *args)
+    except Exception:
+        return None  # SQLAlchemy runs it again and reports the error its usual way
+    keys = compiled.keys
+    return [dict(zip(keys, record, strict=True)) for record in records]
