@@ -15,9 +15,9 @@ import re
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-import httpx
-
 if TYPE_CHECKING:
+    import httpx
+
     from surge.http.request import Request
     from surge.http.response import Response
 

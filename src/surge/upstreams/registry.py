@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from surge.upstreams.config import load_upstreams
 from surge.upstreams.errors import UnknownUpstream
-from surge.upstreams.pool import Upstream
+
+if TYPE_CHECKING:
+    from surge.upstreams.pool import Upstream
 
 __all__ = ["UpstreamHost", "Upstreams"]
 
@@ -29,7 +31,11 @@ class Upstreams:
 
     def __init__(self, app: UpstreamHost) -> None:
         configs = load_upstreams(app.get_conf("UPSTREAMS", None))
-        self._upstreams = {name: Upstream(name, config) for name, config in configs.items()}
+        self._upstreams: dict[str, Upstream] = {}
+        if configs:  # httpx is imported only by an app that has upstreams
+            from surge.upstreams.pool import Upstream
+
+            self._upstreams = {name: Upstream(name, config) for name, config in configs.items()}
         if self._upstreams:
             app.add_on_shutdown_method(self.aclose)
 
