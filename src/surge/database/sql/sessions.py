@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from surge.controller.spec import CallNext, add_endpoint_wrapper
+from surge.database.sql.borrowed import release_borrowed
 from surge.database.sql._current import current_session, reset_current, set_current
 from surge.exceptions.base import SurgeError
 from surge.openapi.roles import ErrorResponsesProvider
@@ -49,8 +50,18 @@ class ReadOnlySyncSession(Session):
     """The sync half of a read-only ``AsyncSession``: every way of committing is refused.
 
     Writes that reach the database (a flush) stay in the transaction, which is rolled back
-    when the session closes.
+    when the session closes. A connection borrowed for driver-level reads
+    (:mod:`surge.database.sql.borrowed`) goes back to the pool when the session closes or
+    takes a connection of its own.
     """
+
+    def _connection_for_bind(self, engine: Any, execution_options: Any = None, **kw: Any) -> Any:
+        release_borrowed(self)
+        return super()._connection_for_bind(engine, execution_options, **kw)
+
+    def _close_impl(self, invalidate: bool, is_reset: bool = False) -> None:
+        release_borrowed(self)
+        super()._close_impl(invalidate, is_reset)
 
 
 @event.listens_for(ReadOnlySyncSession, "before_commit")
