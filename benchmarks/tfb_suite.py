@@ -101,6 +101,41 @@ def start(rt: ModuleType, fw: str, cfg: object, args: object, label: str, target
 # --------------------------------------------------------------------------- HTTP load
 
 
+def run_framework(rt: ModuleType, fw: str, cfg, args, kind: str, dsn: str, types: list[str], client_pin,
+                  runs: dict[str, list], failures: dict[str, list[str]]) -> None:
+    """One round for ``fw``: start its server, verify every type, then one wrk run per type that
+    passed (added to ``runs``); a type that fails its checks or its load is recorded in ``failures``."""
+    srv = None
+    try:
+        srv, port = start(rt, fw, cfg, args, f"{kind}-{fw}")
+        checks = verify_server(port, dsn, types)
+        for t in types:
+            if t in failures:
+                continue
+            if checks[t]:
+                failures[t] = checks[t]
+                rt.log(f"[tfb] {fw} {t}: CHECK FAILED: {'; '.join(checks[t])[:400]}")
+                continue
+            ep = endpoint(t)
+            if args.warmup > 0:
+                rt.run_wrk(port, ep, args.warmup, args, client_pin)
+            res = rt.run_wrk(port, ep, args.duration, args, client_pin)
+            if not res.ok:
+                failures[t] = [f"load: {res.error_text()}"]
+                rt.log(f"[tfb] {fw} {t}: LOAD FAILED: {res.error_text()}")
+                continue
+            runs.setdefault(t, []).append(res)
+            rt.log(f"[tfb] {fw} {t}: {res.rps:,.0f} req/s p99 {rt.fmt_num(res.p99_ms, 2)} ms errors {res.error_text()}")
+    except Exception as exc:  # noqa: BLE001 - record it and go on with the next framework
+        rt.log(f"[tfb] {fw}: FAILED: {exc}")
+        for t in types:
+            if t not in runs and t not in failures:
+                failures[t] = [f"server: {str(exc)[:300]}"]
+    finally:
+        if srv is not None:
+            srv.stop()
+
+
 def run_http(args, rt: ModuleType) -> int:
     fws, types = select(args, rt)
     dsn, pg_version = prepare_database(rt)
@@ -109,41 +144,22 @@ def run_http(args, rt: ModuleType) -> int:
     kind = "granian" if args.server == "both" else args.server
     cfg = rt.ServerConfig(kind, loop, http_impl, server_pin)
     started, load_at_start = time.monotonic(), rt.load_average()
-    results: dict[str, dict] = {}
-    failures: dict[str, dict[str, list[str]]] = {}
+    runs: dict[str, dict[str, list]] = {fw: {} for fw in fws}
+    failures: dict[str, dict[str, list[str]]] = {fw: {} for fw in fws}
+    for round_no in range(args.repeat):
+        # Every round visits every framework (in a rotated order), so a noisy minute on a shared
+        # machine lands on all of them rather than on whichever ran then; the median is reported.
+        shift = round_no % len(fws)
+        for fw in fws[shift:] + fws[:shift]:
+            run_framework(rt, fw, cfg, args, kind, dsn, types, client_pin, runs[fw], failures[fw])
+            time.sleep(args.cooldown)
+    results: dict[str, dict] = {fw: {} for fw in fws}
     for fw in fws:
-        results[fw], failures[fw] = {}, {}
-        srv = None
-        try:
-            srv, port = start(rt, fw, cfg, args, f"{kind}-{fw}")
-            checks = verify_server(port, dsn, types)
-            for t in types:
-                if checks[t]:
-                    failures[fw][t] = checks[t]
-                    rt.log(f"[tfb] {fw} {t}: CHECK FAILED: {'; '.join(checks[t])[:400]}")
-                    continue
-                ep = endpoint(t)
-                if args.warmup > 0:
-                    rt.run_wrk(port, ep, args.warmup, args, client_pin)
-                runs = [rt.run_wrk(port, ep, args.duration, args, client_pin) for _ in range(args.repeat)]
-                res = rt.median_run(runs)
-                if not res.ok:
-                    failures[fw][t] = [f"load: {res.error_text()}"]
-                    rt.log(f"[tfb] {fw} {t}: LOAD FAILED: {res.error_text()}")
-                    continue
-                results[fw][t] = rt.asdict(res) | {"errors_text": res.error_text()}
-                rt.log(
-                    f"[tfb] {fw} {t}: {res.rps:,.0f} req/s p99 {rt.fmt_num(res.p99_ms, 2)} ms errors {res.error_text()}"
-                )
-        except Exception as exc:  # noqa: BLE001 - record it and go on with the next framework
-            rt.log(f"[tfb] {fw}: FAILED: {exc}")
-            for t in types:
-                if t not in results[fw] and t not in failures[fw]:
-                    failures[fw][t] = [f"server: {str(exc)[:300]}"]
-        finally:
-            if srv is not None:
-                srv.stop()
-        time.sleep(args.cooldown)
+        for t, measured in runs[fw].items():
+            if t in failures[fw]:
+                continue
+            res = rt.median_run(measured)
+            results[fw][t] = rt.asdict(res) | {"errors_text": res.error_text()}
     settings = {
         "server": kind,
         "duration_s": args.duration,
@@ -186,7 +202,13 @@ def render_http(rt: ModuleType, fws, types, results, failures, settings) -> str:
         f"(database from `TFB_DSN`, made by `benchmarks/tfb_setup.py`); every app gets a pool of "
         f"{os.environ.get('TFB_POOL_SIZE', '10')} connections. Every app passed `benchmarks/tfb_verify.py` "
         f"for a type before it was loaded. Load average before the run: {settings['load_at_start']}. "
-        f"Whole run: {settings['elapsed_s']} s.",
+        f"Whole run: {settings['elapsed_s']} s."
+        + (
+            f" {settings['repeat']} rounds, each visiting every framework (in a rotated order, each"
+            " server started afresh); each figure is the median-req/s round."
+            if settings["repeat"] > 1
+            else ""
+        ),
         "",
         "Ratios are req/s of Surge ÷ req/s of the other (higher is better for Surge); p99 in ms.",
         "",

@@ -172,7 +172,10 @@ class Cache(BaseExtension[CacheConfig], ReadinessProbe):
         keys = list(keys)
         misses: list[dict[str, Any] | None] = [None] * len(keys)
         found = await self._read("get", lambda: self._backend.get_many(keys), misses)
-        return [_unwrap(stored) for stored in found]
+        return [
+            stored[_VALUE] if stored is not None and len(stored) == 1 and _VALUE in stored else stored
+            for stored in found  # PERF: _unwrap inlined
+        ]
 
     async def set(
         self,

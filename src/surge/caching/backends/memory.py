@@ -66,7 +66,18 @@ class MemoryCacheBackend(BaseCacheBackend):
     async def get_many(self, keys: Sequence[str]) -> list[dict[str, Any] | None]:
         """The live entries under ``keys``, in order (one clock read for the batch)."""
         now = time.monotonic()
-        return [self._get(key, now) for key in keys]
+        entries = self._entries
+        found: list[dict[str, Any] | None] = []
+        for key in keys:  # PERF: _get inlined; a batch of 20 is a hot path (/cached-queries)
+            entry = entries.get(key)
+            if entry is not None:
+                if entry[0] is None or entry[0] > now:
+                    entries.move_to_end(key)
+                    found.append(entry[1])
+                    continue
+                self._forget(key)
+            found.append(None)
+        return found
 
     def _get(self, key: str, now: float) -> dict[str, Any] | None:
         entry = self._entries.get(key)
