@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from surge import Request
 from surge.controller import Controller, get, path
 from surge.database import AsyncSession, create_declarative_base
+from surge.database.sql import ReadOnlySessionError
 from surge.testing import TestClient
 
 from sql_targets import postgres_schema_target
@@ -46,6 +47,16 @@ class PlanetsApi(Controller):
         again = await Planet.query(session).filter_by(id=3).one_dict()  # back on the session's connection
         return {"names": [first["name"], orm, again["name"]]}
 
+    @get("/commit")
+    @db.readonly_session
+    async def commit(self, req: Request, session: AsyncSession) -> dict[str, Any]:
+        name = (await Planet.query(session).filter_by(id=1).one_dict())["name"]  # before it is built
+        try:
+            await session.commit()
+        except ReadOnlySessionError:
+            return {"refused": True, "name": name, "is_async_session": isinstance(session, AsyncSession)}
+        return {"refused": False}
+
     @get("/by-name")
     @db.readonly_session
     async def by_name(self, req: Request, session: AsyncSession) -> list[dict[str, Any]]:
@@ -67,6 +78,8 @@ async def test_borrowed_reads_share_the_pool_and_give_it_back(postgres_url, make
             await target.execute("UPDATE planets SET name = 'terra' WHERE id = 3")
             assert (await client.get("/planets/3")).json()["name"] == "terra"
             assert (await client.get("/planets/9")).status_code == 404
+            refused = (await client.get("/planets/commit")).json()
+            assert refused == {"refused": True, "name": "mercury", "is_async_session": True}
             statuses = await asyncio.gather(*(client.get(f"/planets/{1 + n % 3}") for n in range(30)))
             assert [res.status_code for res in statuses] == [200] * 30
             assert pool.checkedout() == 0

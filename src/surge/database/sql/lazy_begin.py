@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, event
 
-from surge.database.sql.sessions import ReadOnlySyncSession
+from surge.database.sql.readonly import ReadOnlySyncSession
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine, ExecutionContext

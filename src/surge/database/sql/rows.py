@@ -28,10 +28,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from surge.database.sql.borrowed import borrowed_driver, discard_borrowed
+from surge.database.sql.deferred import unbuilt_engine
 from surge.database.sql.lazy_begin import lazy_begin_enabled
-from surge.database.sql.sessions import ReadOnlySyncSession
+from surge.database.sql.readonly import ReadOnlySyncSession
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Dialect
     from sqlalchemy.ext.asyncio import AsyncSession
     from sqlalchemy.orm import Session
 
@@ -40,6 +42,7 @@ __all__ = ["fetch_dicts"]
 _PLAIN_TYPES = (Integer, String, Boolean, Float)  # the driver's values need no processing
 _SQL: dict[tuple[Any, ...], _Compiled | None] = {}
 _SQL_MAX = 1024
+_UNKNOWN = object()  # the session holds a connection this SQLAlchemy does not show where
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +52,7 @@ class _Compiled:
     params: tuple[str, ...]  # filter_by names, in $n order
 
 
-def _compile(session: AsyncSession, model: Any, filters: tuple[str, ...]) -> _Compiled | None:
+def _compile(dialect: Dialect, model: Any, filters: tuple[str, ...]) -> _Compiled | None:
     """The shape's SQL for asyncpg, or None unless the model is one table of plain columns."""
     mapper = inspect(model)
     table = mapper.local_table
@@ -69,7 +72,7 @@ def _compile(session: AsyncSession, model: Any, filters: tuple[str, ...]) -> _Co
     statement = select(*columns)
     if filters:
         statement = statement.where(*(by_key[name] == bindparam(name) for name in filters))
-    compiled = statement.compile(dialect=session.sync_session.get_bind(mapper).dialect)
+    compiled = statement.compile(dialect=dialect)
     positions = tuple(compiled.positiontup or ())
     if sorted(positions) != sorted(filters):
         return None  # anything unexpected: SQLAlchemy runs it
@@ -86,55 +89,75 @@ def _plain(column_type: Any) -> bool:
     )
 
 
-def _shape_sql(session: AsyncSession, model: Any, filters: tuple[str, ...]) -> _Compiled | None:
+def _shape_sql(dialect: Dialect, model: Any, filters: tuple[str, ...]) -> _Compiled | None:
     key = (model, filters)
     try:
         return _SQL[key]
     except KeyError:
         pass
-    compiled = _compile(session, model, filters)
+    compiled = _compile(dialect, model, filters)
     if len(_SQL) >= _SQL_MAX:
         _SQL.clear()
     _SQL[key] = compiled
     return compiled
 
 
-def _quiet(session: AsyncSession) -> bool:
-    """Nothing to autoflush, and no one logging or tracing the statements."""
-    sync = session.sync_session
+def _quiet_session(sync: Session) -> bool:
+    """Nothing to autoflush, one bind for every model, no hook that may rewrite the query."""
     try:
-        if sync._new or sync._deleted or sync.identity_map._modified:
+        if sync._new or sync._deleted or sync.identity_map._modified or sync._Session__binds:  # type: ignore[attr-defined]
             return False
     except AttributeError:  # another SQLAlchemy: do not guess
         return False
-    bind = sync.bind
-    if not isinstance(bind, Engine) or bind.echo or bind.get_execution_options():
-        return False  # logged statements, or options (schema_translate_map...) the SQL would ignore
-    if list(sync.dispatch.do_orm_execute):
-        return False  # session hooks that may rewrite the query (global filters)
-    listeners = bind.dispatch
-    own = 1 if lazy_begin_enabled(bind) else 0  # Surge's own listener only starts transactions
+    return not list(sync.dispatch.do_orm_execute)  # session hooks (global filters)
+
+
+def _quiet_engine(engine: Engine) -> bool:
+    """No one logging or tracing the engine's statements, no options the SQL would ignore."""
+    if engine.echo or engine.get_execution_options():
+        return False  # logged statements, or options (schema_translate_map...)
+    listeners = engine.dispatch
+    own = 1 if lazy_begin_enabled(engine) else 0  # Surge's own listener only starts transactions
     return len(list(listeners.before_cursor_execute)) == own and not list(listeners.after_cursor_execute)
 
 
-async def fetch_dicts(session: AsyncSession, model: Any, bound: dict[str, Any] | None) -> list[dict[str, Any]] | None:
+def _asyncpg_engine(bind: object) -> Engine | None:
+    """The sync engine behind ``bind`` if it is an asyncpg AsyncEngine nobody listens to, else None."""
+    if not isinstance(bind, AsyncEngine) or bind.url.get_driver_name() != "asyncpg":
+        return None
+    engine = bind.sync_engine
+    return engine if _quiet_engine(engine) else None
+
+
+async def fetch_dicts(
+    session: AsyncSession, model: Any, bound: dict[str, Any] | None
+) -> list[dict[str, Any]] | None:
     """The rows of ``select(model).filter_by(**bound)`` as dicts straight from asyncpg, or None
     when SQLAlchemy must run the query (see the module docstring)."""
-    bind = session.bind
-    if not isinstance(bind, AsyncEngine) or bind.url.get_driver_name() != "asyncpg" or not _quiet(session):
-        return None
-    filters = () if bound is None else tuple(bound)
-    compiled = _shape_sql(session, model, filters)
+    unbuilt = unbuilt_engine(session)
+    if unbuilt is not None:  # a read-only endpoint's session, nothing asked of it yet
+        engine = _asyncpg_engine(unbuilt)
+        if engine is None or not lazy_begin_enabled(engine) or not _class_hooks_quiet():
+            return None
+        holder: object = session
+        borrowed = True
+    else:
+        engine = _asyncpg_engine(session.bind)
+        sync = session.sync_session
+        if engine is None or not _quiet_session(sync):
+            return None
+        holder = sync
+        pooled = _held_connection(sync, engine)
+        borrowed = pooled is None and isinstance(sync, ReadOnlySyncSession) and lazy_begin_enabled(engine)
+    compiled = _shape_sql(engine.dialect, model, () if bound is None else tuple(bound))
     if compiled is None:
         return None
-    sync = session.sync_session
-    engine = bind.sync_engine
-    driver = _held_driver(sync, engine)
-    borrowed = driver is None and isinstance(sync, ReadOnlySyncSession) and lazy_begin_enabled(engine)
     if borrowed:
-        driver = await borrowed_driver(sync, engine)
-    elif driver is None:
-        driver = await _begun_driver(session)
+        driver = await borrowed_driver(holder, engine)
+    else:
+        if pooled is None or pooled is _UNKNOWN:  # none held (or cannot tell): the session's own, begun now
+            pooled = (await session.connection()).sync_connection.connection  # type: ignore[union-attr]
+        driver = _sent_driver(pooled)
     if driver is None:
         return None
     args = [] if bound is None else [bound[name] for name in compiled.params]
@@ -142,33 +165,37 @@ async def fetch_dicts(session: AsyncSession, model: Any, bound: dict[str, Any] |
         records = await driver.fetch(compiled.sql, *args)
     except Exception:
         if borrowed:
-            await discard_borrowed(sync)
+            await discard_borrowed(holder)
         return None  # SQLAlchemy runs it again and reports the error its usual way
     keys = compiled.keys
     return [dict(zip(keys, record, strict=True)) for record in records]
 
 
-def _held_driver(session: Session, engine: Engine) -> Any | None:
-    """The driver connection of the transaction ``session`` already holds on ``engine``, found
-    without a greenlet hop (PERF: /queries reads 20 rows in one session); None if it holds none
-    or its transaction has not been sent (BEGIN goes out with SQLAlchemy's next statement)."""
+def _class_hooks_quiet() -> bool:
+    """No ``do_orm_execute`` hook registered for every read-only session (a session not built has
+    no hooks of its own yet)."""
+    try:
+        return not ReadOnlySyncSession.dispatch.do_orm_execute._clslevel.get(ReadOnlySyncSession)  # type: ignore[attr-defined]
+    except AttributeError:  # another SQLAlchemy: do not guess
+        return False
+
+
+def _held_connection(session: Session, engine: Engine) -> Any:
+    """The pool connection of the transaction ``session`` already holds on ``engine``, found
+    without a greenlet hop (PERF: /queries reads 20 rows in one session); None if it holds none,
+    ``_UNKNOWN`` if this SQLAlchemy keeps it elsewhere."""
     try:
         transaction = session._transaction
         entry = None if transaction is None else transaction._connections.get(engine)
-        pooled = None if entry is None else entry[0]._dbapi_connection
+        return None if entry is None else entry[0]._dbapi_connection or _UNKNOWN
     except AttributeError:  # another SQLAlchemy: do not guess
-        return None
-    return None if pooled is None else _sent_driver(pooled)
-
-
-async def _begun_driver(session: AsyncSession) -> Any | None:
-    """The driver connection of ``session``'s own transaction, begun now if it was not."""
-    pooled: Any = (await session.connection()).sync_connection.connection  # type: ignore[union-attr]
-    return _sent_driver(pooled)
+        return _UNKNOWN
 
 
 def _sent_driver(pooled: Any) -> Any | None:
+    """``pooled``'s driver connection, or None if its transaction was begun but not sent yet
+    (BEGIN goes out with SQLAlchemy's next statement, so SQLAlchemy runs this one)."""
     adapted: Any = pooled.dbapi_connection
     if adapted is None or (getattr(adapted, "_transaction", None) is None and not adapted.autocommit):
-        return None  # no BEGIN sent yet: SQLAlchemy sends it with this query
+        return None
     return pooled.driver_connection

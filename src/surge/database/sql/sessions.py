@@ -14,13 +14,11 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
 from surge.controller.spec import CallNext, add_endpoint_wrapper
-from surge.database.sql.borrowed import release_borrowed
 from surge.database.sql._current import current_session, reset_current, set_current
-from surge.exceptions.base import SurgeError
+from surge.database.sql.borrowed import release_borrowed
+from surge.database.sql.deferred import DeferredSession, open_readonly, unbuilt_engine
+from surge.database.sql.readonly import ReadOnlySessionError, ReadOnlySyncSession
 from surge.openapi.roles import ErrorResponsesProvider
 
 if TYPE_CHECKING:
@@ -40,34 +38,6 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class ReadOnlySessionError(SurgeError, RuntimeError):
-    """``commit()`` was called on a session opened by ``@readonly_session``."""
-
-
-class ReadOnlySyncSession(Session):
-    """The sync half of a read-only ``AsyncSession``: every way of committing is refused.
-
-    Writes that reach the database (a flush) stay in the transaction, which is rolled back
-    when the session closes. A connection borrowed for driver-level reads
-    (:mod:`surge.database.sql.borrowed`) goes back to the pool when the session closes or
-    takes a connection of its own.
-    """
-
-    def _connection_for_bind(self, engine: Any, execution_options: Any = None, **kw: Any) -> Any:
-        release_borrowed(self)
-        return super()._connection_for_bind(engine, execution_options, **kw)
-
-    def _close_impl(self, invalidate: bool, is_reset: bool = False) -> None:
-        release_borrowed(self)
-        super()._close_impl(invalidate, is_reset)
-
-
-@event.listens_for(ReadOnlySyncSession, "before_commit")
-def _refuse_commit(session: Session) -> None:
-    # An event rather than a commit() override: it also stops `async with session.begin():`.
-    raise ReadOnlySessionError("This session comes from @readonly_session and cannot commit")
 
 
 class _SessionStep(ErrorResponsesProvider):
@@ -140,7 +110,7 @@ class ReadOnlySession(_SessionStep):
         db_names = self._db.db_names
 
         async def readonly(req: Request, kwargs: HandlerKwargs) -> Any:
-            session = make()
+            session = open_readonly(make)
             if name is not None:
                 kwargs[name] = session
             token = set_current(db_names, session)
@@ -156,7 +126,9 @@ class ReadOnlySession(_SessionStep):
 async def _close(session: AsyncSession) -> None:
     """Close ``session``; one that never began (no connection, nothing to roll back) is closed
     in place, without the greenlet hop (PERF: an endpoint answered from a cache)."""
-    if session.in_transaction():
+    if unbuilt_engine(session) is not None:
+        release_borrowed(session)  # only value reads: nothing else to close
+    elif session.in_transaction():
         await session.close()
     else:
         session.sync_session.close()
@@ -168,7 +140,7 @@ def _takes(func: Callable[..., Any], name: str) -> bool:
 
 
 def _is_readonly(session: AsyncSession) -> bool:
-    return isinstance(session.sync_session, ReadOnlySyncSession)
+    return isinstance(session, DeferredSession) or isinstance(session.sync_session, ReadOnlySyncSession)
 
 
 def session_decorator(db: SessionSource, func: F, *, readonly: bool) -> F:
