@@ -18,7 +18,10 @@ from typing import Any
 import jinja2
 import markupsafe
 from jinja2 import nodes
-from jinja2.defaults import DEFAULT_FILTERS, DEFAULT_TESTS
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
+from jinja2.tests import TESTS as DEFAULT_TESTS
+
+from surge.exceptions.base import SurgeError
 
 __all__ = ["NeedsAsync", "data_only", "sync_twin"]
 
@@ -35,7 +38,7 @@ _NOT_DATA = (
 )
 
 
-class NeedsAsync(Exception):
+class NeedsAsync(SurgeError):
     """A sync render met an awaitable: the template is rendered in async mode instead."""
 
 

@@ -15,6 +15,7 @@ before anything is registered and ``self.app`` works inside ``configure``.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -35,6 +36,7 @@ __all__ = [
     "find_extension",
     "load_section",
     "require",
+    "require_installed",
     "to_upper_snake",
     "validate_section",
 ]
@@ -86,6 +88,21 @@ def require(module: str, extra: str, package: str | None = None) -> ModuleType:
         return importlib.import_module(module)
     except ImportError:
         raise MissingDependency(package or module.split(".", 1)[0], extra) from None
+
+
+def require_installed(module: str, extra: str, package: str | None = None) -> None:
+    """:func:`require` without the import: the module is only looked up (PERF: an extension
+    that imports its client library on first use keeps it out of an idle app's memory).
+
+    Raises:
+        MissingDependency: as :func:`require`.
+    """
+    try:
+        found = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        found = None
+    if found is None:
+        raise MissingDependency(package or module.split(".", 1)[0], extra)
 
 
 def extensions_of(host: ExtensionHost, kind: type[E]) -> list[E]:

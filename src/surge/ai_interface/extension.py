@@ -18,7 +18,7 @@ from surge.ai_interface.tools import AiTool, call_tool, collect_tools, parse_too
 from surge.controller.decorators import Descriptor
 from surge.controller.spec import add_endpoint_wrapper, endpoint_spec
 from surge.exceptions.config import MissingDependency
-from surge.extension import BaseExtension, require
+from surge.extension import BaseExtension, require_installed
 
 if TYPE_CHECKING:
     from surge.app import Surge
@@ -64,7 +64,7 @@ class AiInterface(ChatFeatures, EmbeddingFeatures, BaseExtension[AiInterfaceConf
                 ``AI_INTERFACE.KEY``.
             MissingDependency: openai (or, with ``EMBEDDING_PROVIDER = "local"``, sentence-transformers) is missing.
         """
-        require("openai", "ai_interface")
+        require_installed("openai", "ai_interface")  # imported on first use (its types weigh ~40 MiB)
         config = super().validate_config(app)
         if config.EMBEDDING_PROVIDER == "local" and importlib.util.find_spec("sentence_transformers") is None:
             # PERF: looked up, not imported: importing torch takes seconds; the model loads on first use
