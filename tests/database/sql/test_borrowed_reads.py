@@ -9,6 +9,8 @@ driver error still becomes the usual answer without losing the connection.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sql_models import db
@@ -63,37 +65,40 @@ class PlanetsApi(Controller):
         return await Planet.query(session).filter_by(id=req.query_params.get("id", "")).dicts()
 
 
-async def test_borrowed_reads_share_the_pool_and_give_it_back(postgres_url, make_app):
+@asynccontextmanager
+async def planets_client(postgres_url: str, make_app: Any, rows: str) -> AsyncIterator[tuple[Any, Any]]:
+    """A client of an app whose pool has ONE connection, and the schema's target, with ``rows``."""
     with postgres_schema_target(postgres_url, "surge_borrowed") as target:
         section = target.section(CREATE_ALL=True, POOL_SIZE=1, MAX_OVERFLOW=0, POOL_TIMEOUT=3)
         app = make_app(extensions=[db], models=[Planet], controllers=[PlanetsApi], SQL_DATABASE=section)
         async with TestClient(app) as client:
-            await target.execute("INSERT INTO planets (id, name) VALUES (1, 'mercury'), (2, 'venus'), (3, 'earth')")
-            assert (await client.get("/planets/2")).json() == {"id": 2, "name": "venus"}
-            # one connection in the pool: a request holding two would wait POOL_TIMEOUT and fail
-            assert (await client.get("/planets/mixed")).json() == {"names": ["mercury", "venus", "earth"]}
-            pool = db.engine.sync_engine.pool
-            assert pool.checkedout() == 0
-            # committed elsewhere, seen by the next read (no snapshot is held between requests)
-            await target.execute("UPDATE planets SET name = 'terra' WHERE id = 3")
-            assert (await client.get("/planets/3")).json()["name"] == "terra"
-            assert (await client.get("/planets/9")).status_code == 404
-            refused = (await client.get("/planets/commit")).json()
-            assert refused == {"refused": True, "name": "mercury", "is_async_session": True}
-            statuses = await asyncio.gather(*(client.get(f"/planets/{1 + n % 3}") for n in range(30)))
-            assert [res.status_code for res in statuses] == [200] * 30
-            assert pool.checkedout() == 0
+            await target.execute(f"INSERT INTO planets (id, name) VALUES {rows}")
+            yield client, target
+
+
+async def test_borrowed_reads_share_the_pool_and_give_it_back(postgres_url, make_app):
+    async with planets_client(postgres_url, make_app, "(1, 'mercury'), (2, 'venus'), (3, 'earth')") as (client, target):
+        assert (await client.get("/planets/2")).json() == {"id": 2, "name": "venus"}
+        # one connection in the pool: a request holding two would wait POOL_TIMEOUT and fail
+        assert (await client.get("/planets/mixed")).json() == {"names": ["mercury", "venus", "earth"]}
+        pool = db.engine.sync_engine.pool
+        assert pool.checkedout() == 0
+        # committed elsewhere, seen by the next read (no snapshot is held between requests)
+        await target.execute("UPDATE planets SET name = 'terra' WHERE id = 3")
+        assert (await client.get("/planets/3")).json()["name"] == "terra"
+        assert (await client.get("/planets/9")).status_code == 404
+        refused = (await client.get("/planets/commit")).json()
+        assert refused == {"refused": True, "name": "mercury", "is_async_session": True}
+        statuses = await asyncio.gather(*(client.get(f"/planets/{1 + n % 3}") for n in range(30)))
+        assert [res.status_code for res in statuses] == [200] * 30
+        assert pool.checkedout() == 0
 
 
 async def test_a_driver_error_gets_the_usual_answer_and_keeps_the_connection(postgres_url, make_app):
-    with postgres_schema_target(postgres_url, "surge_borrowed_err") as target:
-        section = target.section(CREATE_ALL=True, POOL_SIZE=1, MAX_OVERFLOW=0, POOL_TIMEOUT=3)
-        app = make_app(extensions=[db], models=[Planet], controllers=[PlanetsApi], SQL_DATABASE=section)
-        async with TestClient(app) as client:
-            await target.execute("INSERT INTO planets (id, name) VALUES (1, 'mercury')")
-            # a text id for an integer column: asyncpg refuses it, SQLAlchemy's run reports it
-            wrong = await client.get("/planets/by-name", params={"id": "not-a-number"})
-            assert wrong.status_code == 422
-            assert wrong.json()["status"] == "error"
-            assert db.engine.sync_engine.pool.checkedout() == 0
-            assert (await client.get("/planets/1")).json() == {"id": 1, "name": "mercury"}
+    async with planets_client(postgres_url, make_app, "(1, 'mercury')") as (client, _target):
+        # a text id for an integer column: asyncpg refuses it, SQLAlchemy's run reports it
+        wrong = await client.get("/planets/by-name", params={"id": "not-a-number"})
+        assert wrong.status_code == 422
+        assert wrong.json()["status"] == "error"
+        assert db.engine.sync_engine.pool.checkedout() == 0
+        assert (await client.get("/planets/1")).json() == {"id": 1, "name": "mercury"}
