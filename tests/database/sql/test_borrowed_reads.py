@@ -49,6 +49,13 @@ class PlanetsApi(Controller):
         again = await Planet.query(session).filter_by(id=3).one_dict()  # back on the session's connection
         return {"names": [first["name"], orm, again["name"]]}
 
+    @get("/managed")
+    @db.managed_session
+    async def managed(self, req: Request, session: AsyncSession) -> dict[str, Any]:
+        await session.execute(select(Planet.id).limit(1))  # the transaction is begun and sent
+        names = [(await Planet.query(session).filter_by(id=i).one_dict())["name"] for i in (1, 2)]
+        return {"names": names}
+
     @get("/commit")
     @db.readonly_session
     async def commit(self, req: Request, session: AsyncSession) -> dict[str, Any]:
@@ -81,6 +88,7 @@ async def test_borrowed_reads_share_the_pool_and_give_it_back(postgres_url, make
         assert (await client.get("/planets/2")).json() == {"id": 2, "name": "venus"}
         # one connection in the pool: a request holding two would wait POOL_TIMEOUT and fail
         assert (await client.get("/planets/mixed")).json() == {"names": ["mercury", "venus", "earth"]}
+        assert (await client.get("/planets/managed")).json() == {"names": ["mercury", "venus"]}
         pool = db.engine.sync_engine.pool
         assert pool.checkedout() == 0
         # committed elsewhere, seen by the next read (no snapshot is held between requests)

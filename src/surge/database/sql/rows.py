@@ -104,8 +104,11 @@ def _shape_sql(dialect: Dialect, model: Any, filters: tuple[str, ...]) -> _Compi
 
 def _quiet_session(sync: Session) -> bool:
     """Nothing to autoflush, one bind for every model, no hook that may rewrite the query."""
+    binds = getattr(sync, "binds", None)  # SQLAlchemy 2.1; 2.0 keeps them in a private dict
+    if binds is None:
+        binds = getattr(sync, "_Session__binds", True)  # neither: do not guess
     try:
-        if sync._new or sync._deleted or sync.identity_map._modified or sync._Session__binds:  # type: ignore[attr-defined]
+        if binds or sync._new or sync._deleted or sync.identity_map._modified:
             return False
     except AttributeError:  # another SQLAlchemy: do not guess
         return False
